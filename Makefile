@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# khttpd - in-kernel HTTP/1.1 server of Fibonacci numbers.
+#
+#   make            build khttpd.ko against $(KDIR)
+#   make run        boot Debian's kernel in QEMU with khttpd.ko, serve on
+#                   127.0.0.1:$(PORT) until Ctrl-C (installs what is missing)
+#   make check      every test suite; ends with "N passed, N failed"
+#   make install    install khttpd.ko into /lib/modules/$(KVER)/extra
+#
+# See README.md.
+
+BUILD ?= build
+KHTTPD_CACHE ?= $(HOME)/.cache/khttpd
+export KHTTPD_CACHE
+PORT ?= 8081
+KHTTPD_ARGS ?=
+ACCEL ?= auto
+PYTHON ?= /usr/bin/python3
+
+# Build against the running kernel when its headers exist; otherwise (and
+# always for `make run` / `make check`) against Debian's linux-headers-amd64,
+# the kernel the QEMU guest boots.
+GUEST_KVER = $(shell tools/vm/guest-kernel.sh version 2>/dev/null)
+ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+KVER ?= $(shell uname -r)
+else
+KVER ?= $(GUEST_KVER)
+endif
+KDIR ?= /lib/modules/$(KVER)/build
+
+MODULE_SRCS := $(shell find http bignum cache include -name '*.[ch]' 2>/dev/null) Kbuild
+
+.PHONY: all modules clean install run check deps guest-module initramfs \
+	check-unit check-kunit check-guest
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KVER)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf $(BUILD)
+
+deps:
+	@tools/vm/deps.sh
+
+# ---- the QEMU guest -------------------------------------------------------
+
+GUEST_DIR = $(BUILD)/guest
+GUEST_KO = $(GUEST_DIR)/module/khttpd.ko
+GUEST_INITRD = $(GUEST_DIR)/initramfs.gz
+GUEST_KERNEL = $(KHTTPD_CACHE)/guest/$(GUEST_KVER)
+GUEST_FILES ?=
+
+# khttpd.ko for the guest, built in a copy of the tree so that a native
+# `make` in the source directory is left alone.
+$(GUEST_KO): $(MODULE_SRCS)
+	@tools/vm/deps.sh build
+	@mkdir -p $(GUEST_DIR)/module
+	@tar -cf - $(MODULE_SRCS) | tar -xf - -C $(GUEST_DIR)/module
+	$(MAKE) -C /lib/modules/$(GUEST_KVER)/build M=$(CURDIR)/$(GUEST_DIR)/module modules
+
+guest-module: $(GUEST_KO)
+
+$(GUEST_KERNEL)/vmlinuz:
+	@tools/vm/deps.sh build guest
+	@tools/vm/guest-kernel.sh fetch $(KHTTPD_CACHE)/guest >/dev/null
+
+$(GUEST_INITRD): $(GUEST_KO) $(GUEST_KERNEL)/vmlinuz tools/vm/init \
+		tools/vm/initramfs.py $(filter-out %:,$(subst :, :,$(GUEST_FILES)))
+	$(PYTHON) tools/vm/initramfs.py -o $@ --kmods $(GUEST_KERNEL) \
+		--kver $(GUEST_KVER) --init tools/vm/init \
+		--file $(GUEST_KO):khttpd.ko $(addprefix --file ,$(GUEST_FILES))
+
+initramfs: $(GUEST_INITRD)
+
+run:
+	@tools/vm/deps.sh build guest
+	@$(MAKE) --no-print-directory initramfs
+	@$(PYTHON) tools/vm/guest.py --kernel $(GUEST_KERNEL)/vmlinuz \
+		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/run \
+		--port $(PORT) --accel $(ACCEL) --module-args "$(KHTTPD_ARGS)"
+
+# ---- tests ----------------------------------------------------------------
+
+check:
+	@tools/vm/deps.sh
+	@tools/testing/run-suites $(BUILD)
+
+include tools/testing/unit/unit.mk
+-include bignum/bignum.mk
+-include http/parser.mk
+-include tools/tools.mk
+
+UNIT_SUITES := http-response-test
+ifneq ($(wildcard bignum/bignum.mk),)
+UNIT_SUITES += bignum-test
+endif
+ifneq ($(wildcard http/parser.mk),)
+UNIT_SUITES += http-test
+endif
+ifneq ($(wildcard tools/tools.mk),)
+UNIT_SUITES += tools-test
+endif
+
+check-unit: $(UNIT_SUITES)
+
+check-kunit:
+	@tools/vm/deps.sh kunit
+	@kunit/run.sh $(BUILD)
+
+check-guest:
+	@tools/vm/deps.sh build guest
+	@$(MAKE) --no-print-directory initramfs
+	@$(PYTHON) tools/testing/guest/run.py --kernel $(GUEST_KERNEL)/vmlinuz \
+		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/check --accel $(ACCEL)

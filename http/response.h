@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * response.h - HTTP/1.1 response heads: status lines, Date, framing.
+ *
+ * Kernel-agnostic (include/khttpd_shim.h only): the same file is unit-tested
+ * in user space and linked into khttpd.ko.
+ */
+#ifndef KHTTPD_RESPONSE_H
+#define KHTTPD_RESPONSE_H
+
+#include "khttpd_shim.h"
+
+/* Length of an IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT". */
+#define HTTP_DATE_LEN 29
+
+/* No Content-Length header: the body is chunked or absent by status. */
+#define HTTP_NO_LENGTH ((u64)-1)
+
+/**
+ * struct http_response_head - what goes into a response's status line and
+ * header block
+ * @status: the status code, 100..599
+ * @content_type: Content-Type value, or NULL for none
+ * @content_length: body length, or HTTP_NO_LENGTH to omit the header
+ * @chunked: send "Transfer-Encoding: chunked" (requires HTTP_NO_LENGTH)
+ * @close: the connection closes after this response ("Connection: close")
+ * @extra: further header lines, each ending in CRLF, or NULL
+ */
+struct http_response_head {
+	int status;
+	const char *content_type;
+	u64 content_length;
+	bool chunked;
+	bool close;
+	const char *extra;
+};
+
+const char *http_status_reason(int status);
+int http_format_date(char *buf, size_t size, s64 unix_seconds);
+int http_format_head(char *buf, size_t size,
+		     const struct http_response_head *head, s64 now);
+
+#endif /* KHTTPD_RESPONSE_H */

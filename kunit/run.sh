@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - run khttpd's KUnit suites on UML (User-Mode Linux).
+#
+# Usage: kunit/run.sh [BUILD_DIR]
+#
+# Debian's linux-source-6.1 is extracted once into $KHTTPD_CACHE (default
+# ~/.cache/khttpd) and the project is overlaid as lib/khttpd/, symbolic links
+# to this checkout; UML is built in $KHTTPD_CACHE/kunit-build, so a warm run
+# only recompiles what changed.  Prints "# kunit: pass=P fail=F".
+set -uo pipefail
+
+proj=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$proj/build}
+cache=${KHTTPD_CACHE:-${HOME:-/tmp}/.cache/khttpd}
+src=$cache/linux-source-6.1
+out=$cache/kunit-build
+log=$build/kunit.log
+
+mkdir -p "$cache" "$build"
+exec 9>"$cache/kunit.lock"
+flock 9
+
+fail()
+{
+	echo "kunit: $*" >&2
+	echo "# kunit: pass=0 fail=1"
+	exit 1
+}
+
+if [ ! -f "$src/.khttpd-extracted" ]; then
+	tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
+	[ -n "$tarball" ] || fail "linux-source-6.1 is not installed"
+	echo "kunit: extracting $tarball (once)" >&2
+	rm -rf "$src"
+	tar -xf "$tarball" -C "$cache" || fail "cannot extract $tarball"
+	touch "$src/.khttpd-extracted"
+fi
+
+# The overlay: lib/khttpd/ holds links to this checkout.
+mkdir -p "$src/lib/khttpd"
+for d in include http bignum cache kunit; do
+	ln -sfn "$proj/$d" "$src/lib/khttpd/$d"
+done
+ln -sfn "$proj/kunit/Kconfig" "$src/lib/khttpd/Kconfig"
+ln -sfn "$proj/kunit/Makefile.kunit" "$src/lib/khttpd/Makefile"
+grep -q 'lib/khttpd/Kconfig' "$src/lib/Kconfig.debug" ||
+	echo 'source "lib/khttpd/Kconfig"' >>"$src/lib/Kconfig.debug"
+grep -q 'khttpd/' "$src/lib/Makefile" ||
+	echo 'obj-$(CONFIG_KHTTPD_KUNIT) += khttpd/' >>"$src/lib/Makefile"
+
+cd "$src" || fail "no $src"
+python3 tools/testing/kunit/kunit.py run \
+	--kunitconfig="$proj/kunit/.kunitconfig" \
+	--build_dir="$out" --jobs="$(nproc)" --timeout=600 \
+	>"$log" 2>&1
+status=$?
+sed -n '/=====/,$p' "$log" | grep -E '\[(PASSED|FAILED|CRASHED|SKIPPED)\]|Testing complete|Error' >&2
+
+summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$log" | tail -n 1)
+[ -n "$summary" ] || {
+	tail -n 40 "$log" >&2
+	fail "no test results (log: $log)"
+}
+passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
+failed=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
+crashed=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
+failed=$((${failed:-0} + ${crashed:-0}))
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+# A sanitizer or lockdep report fails the run even if every case passed.
+if grep -qE 'BUG: KASAN|UBSAN:|possible circular locking|WARNING:' "$log"; then
+	grep -E 'BUG: KASAN|UBSAN:|possible circular locking|WARNING:' "$log" >&2
+	failed=$((failed + 1))
+fi
+echo "# kunit: pass=${passed:-0} fail=$failed"
+[ "$failed" -eq 0 ]

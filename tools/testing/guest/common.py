@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Helpers shared by the in-guest test cases: HTTP on raw sockets, asserts."""
+import socket
+import time
+from email.utils import parsedate_to_datetime
+
+DEFAULT_ARGS = ""
+
+
+class Context:
+    """What a test case gets: the guest, the host port, module state."""
+
+    def __init__(self, guest, port):
+        self.guest = guest
+        self.port = port
+        self.loaded = False
+
+    def load(self, args=DEFAULT_ARGS):
+        rc, out = self.guest.insmod(args=("port=8081 " + args).strip())
+        check(rc == 0, "insmod failed: %s" % out.strip())
+        self.loaded = True
+        check(wait_listening(self.port), "khttpd does not answer")
+
+    def unload(self, timeout=30):
+        t = time.monotonic()
+        rc, out = self.guest.rmmod(timeout=timeout)
+        check(rc == 0, "rmmod failed: %s" % out.strip())
+        self.loaded = False
+        return time.monotonic() - t
+
+    def ensure_loaded(self):
+        if not self.loaded:
+            self.load()
+
+    def connect(self, timeout=10):
+        return socket.create_connection(("127.0.0.1", self.port), timeout)
+
+
+class Response:
+    def __init__(self, status, reason, headers, body, raw):
+        self.status = status
+        self.reason = reason
+        self.headers = headers      # lower-case name -> list of values
+        self.body = body
+        self.raw = raw
+
+    def header(self, name):
+        vals = self.headers.get(name.lower(), [])
+        check(len(vals) <= 1, "header %s repeated: %r" % (name, vals))
+        return vals[0] if vals else None
+
+
+def check(cond, msg="check failed"):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def wait_listening(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 2) as s:
+                s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                if s.recv(8) == b"HTTP/1.1":
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def recv_all(sock, limit=1 << 26):
+    data = b""
+    while len(data) < limit:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def parse_response(raw, head_only=False):
+    """Parse one complete response from @raw; check its framing."""
+    head, sep, rest = raw.partition(b"\r\n\r\n")
+    check(sep, "no end of header block in %r" % raw[:200])
+    lines = head.decode("latin-1").split("\r\n")
+    version, status, reason = (lines[0].split(" ", 2) + [""])[:3]
+    check(version == "HTTP/1.1", "status line %r" % lines[0])
+    headers = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        check(colon and name == name.strip(), "bad header line %r" % line)
+        headers.setdefault(name.lower(), []).append(value.strip())
+    resp = Response(int(status), reason, headers, rest, raw)
+    length = resp.header("content-length")
+    if head_only or resp.status in (204, 304):
+        resp.body = b""
+    elif length is not None:
+        check(len(rest) >= int(length), "body shorter than Content-Length")
+        resp.body = rest[:int(length)]
+    return resp
+
+
+def request(ctx, raw_request, head_only=False, timeout=20):
+    """Send bytes, read until the server closes, parse the response."""
+    with ctx.connect(timeout) as s:
+        s.sendall(raw_request)
+        raw = recv_all(s)
+    return parse_response(raw, head_only)
+
+
+def get(ctx, path, method="GET", version="1.1", headers="Host: t\r\n"):
+    req = "%s %s HTTP/%s\r\n%s\r\n" % (method, path, version, headers)
+    return request(ctx, req.encode(), head_only=(method == "HEAD"))
+
+
+def check_common_headers(resp):
+    """Every response: Date (IMF-fixdate), Server, exact framing."""
+    date = resp.header("date")
+    check(date is not None, "no Date header")
+    parsedate_to_datetime(date)
+    check(date.endswith(" GMT") and len(date) == 29, "Date %r" % date)
+    check(resp.header("server") == "khttpd", "Server header")
+    length = resp.header("content-length")
+    check(length is not None or
+          resp.header("transfer-encoding") == "chunked",
+          "no framing")
+
+
+def fib(n):
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * http_response_test.c - user-space tests of http/response.c and
+ * http/route.c, under ASan and UBSan.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ktest.h"
+#include "response.h"
+#include "route.h"
+
+static char out[2048];
+
+static void test_dates(void)
+{
+	static const struct {
+		s64 t;
+		const char *want;
+	} cases[] = {
+		{ 0, "Thu, 01 Jan 1970 00:00:00 GMT" },
+		{ 784111777, "Sun, 06 Nov 1994 08:49:37 GMT" },	/* RFC 9110 */
+		{ 951782400, "Tue, 29 Feb 2000 00:00:00 GMT" },
+		{ 1700000000, "Tue, 14 Nov 2023 22:13:20 GMT" },
+		{ 4102444799LL, "Thu, 31 Dec 2099 23:59:59 GMT" },
+		{ 4107542399LL, "Sun, 28 Feb 2100 23:59:59 GMT" },	/* no leap */
+		{ 4107542400LL, "Mon, 01 Mar 2100 00:00:00 GMT" },
+		{ -1, "Wed, 31 Dec 1969 23:59:59 GMT" },
+		{ 253402300799LL, "Fri, 31 Dec 9999 23:59:59 GMT" },
+	};
+	char buf[HTTP_DATE_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		KT_EXPECT(http_format_date(buf, sizeof(buf), cases[i].t) ==
+			  HTTP_DATE_LEN);
+		KT_EXPECT(!strcmp(buf, cases[i].want), "%lld: got '%s'",
+			  (long long)cases[i].t, buf);
+	}
+	KT_EXPECT(http_format_date(buf, sizeof(buf), 253402300800LL) ==
+		  -EINVAL);
+	KT_EXPECT(http_format_date(buf, HTTP_DATE_LEN, 0) == -EINVAL);
+}
+
+static void test_head_framing(void)
+{
+	struct http_response_head h = {
+		.status = 200,
+		.content_type = "text/plain",
+		.content_length = 2,
+		.close = true,
+	};
+	const char *want = "HTTP/1.1 200 OK\r\n"
+			   "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n"
+			   "Server: khttpd\r\n"
+			   "Content-Type: text/plain\r\n"
+			   "Content-Length: 2\r\n"
+			   "Connection: close\r\n\r\n";
+	int n = http_format_head(out, sizeof(out), &h, 0);
+
+	KT_ASSERT(n == (int)strlen(want), "n=%d", n);
+	KT_EXPECT(!memcmp(out, want, n), "%.*s", n, out);
+
+	/* Exactly enough room, then one byte short. */
+	KT_EXPECT(http_format_head(out, n + 1, &h, 0) == n);
+	KT_EXPECT(http_format_head(out, n, &h, 0) == -ENOSPC);
+
+	h.chunked = true;
+	KT_EXPECT(http_format_head(out, sizeof(out), &h, 0) == -EINVAL);
+	h.content_length = HTTP_NO_LENGTH;
+	n = http_format_head(out, sizeof(out), &h, 0);
+	KT_EXPECT(n > 0 && strstr(out, "Transfer-Encoding: chunked\r\n") &&
+		  !strstr(out, "Content-Length"));
+	h.status = 99;
+	KT_EXPECT(http_format_head(out, sizeof(out), &h, 0) == -EINVAL);
+}
+
+static void test_reasons(void)
+{
+	KT_EXPECT(!strcmp(http_status_reason(404), "Not Found"));
+	KT_EXPECT(!strcmp(http_status_reason(431),
+			  "Request Header Fields Too Large"));
+	KT_EXPECT(!strcmp(http_status_reason(505),
+			  "HTTP Version Not Supported"));
+	KT_EXPECT(!strcmp(http_status_reason(299), "Unknown"));
+}
+
+static void test_fib_u64(void)
+{
+	u64 a = 0, b = 1, t;
+	unsigned int n;
+
+	KT_EXPECT(fib_u64(0) == 0);
+	KT_EXPECT(fib_u64(1) == 1);
+	KT_EXPECT(fib_u64(10) == 55);
+	KT_EXPECT(fib_u64(93) == 12200160415121876738ULL);
+	KT_EXPECT(fib_u64(94) == 0);
+	for (n = 0; n <= FIB_U64_MAX_N; n++) {
+		KT_EXPECT(fib_u64(n) == a, "n=%u", n);
+		t = a + b;
+		a = b;
+		b = t;
+	}
+}
+
+/* The response to @req: its status code, and its body in *body. */
+static int answer(const char *req, const char **body)
+{
+	int n = http_answer(req, strlen(req), out, sizeof(out) - 1, 0);
+	char *sep;
+
+	if (n < 0)
+		return n;
+	out[n] = '\0';
+	sep = strstr(out, "\r\n\r\n");
+	*body = sep ? sep + 4 : "";
+	return (int)strtol(out + 9, NULL, 10);
+}
+
+static void test_routes(void)
+{
+	const char *body;
+
+	KT_EXPECT(answer("GET /fib/10 HTTP/1.1\r\n\r\n", &body) == 200);
+	KT_EXPECT(!strcmp(body, "55"), "body '%s'", body);
+	KT_EXPECT(answer("GET /fib/93 HTTP/1.0\r\n\r\n", &body) == 200);
+	KT_EXPECT(!strcmp(body, "12200160415121876738"));
+	KT_EXPECT(answer("GET /fib/0 HTTP/1.1\r\n\r\n", &body) == 200);
+	KT_EXPECT(!strcmp(body, "0"));
+	KT_EXPECT(answer("HEAD /fib/10 HTTP/1.1\r\n\r\n", &body) == 200);
+	KT_EXPECT(!strcmp(body, ""));
+	KT_EXPECT(strstr(out, "Content-Length: 2\r\n"));
+	KT_EXPECT(answer("GET / HTTP/1.1\r\n\r\n", &body) == 200);
+	KT_EXPECT(strstr(body, "/fib/N"));
+	KT_EXPECT(answer("GET /nothing HTTP/1.1\r\n\r\n", &body) == 404);
+	KT_EXPECT(answer("GET /fib/ HTTP/1.1\r\n\r\n", &body) == 400);
+	KT_EXPECT(answer("GET /fib/-1 HTTP/1.1\r\n\r\n", &body) == 400);
+	KT_EXPECT(answer("GET /fib/+1 HTTP/1.1\r\n\r\n", &body) == 400);
+	KT_EXPECT(answer("GET /fib/2147483648 HTTP/1.1\r\n\r\n", &body) ==
+		  400);
+	KT_EXPECT(answer("GET /fib/2147483647 HTTP/1.1\r\n\r\n", &body) ==
+		  501);
+	KT_EXPECT(answer("POST /fib/1 HTTP/1.1\r\n\r\n", &body) == 405);
+	KT_EXPECT(strstr(out, "Allow: GET, HEAD\r\n"));
+	KT_EXPECT(answer("GET /fib/1 HTTP/2.0\r\n\r\n", &body) == 505);
+	KT_EXPECT(answer("GET /fib/1 HTTP/1.1\n\n", &body) == 400);
+	KT_EXPECT(answer("GET  /fib/1 HTTP/1.1\r\n\r\n", &body) == 400);
+	KT_EXPECT(answer("G(T /fib/1 HTTP/1.1\r\n\r\n", &body) == 400);
+	KT_EXPECT(answer("GET /fib/1 HTTP/1.1", &body) == 400);
+}
+
+int main(void)
+{
+	KT_RUN(test_dates);
+	KT_RUN(test_head_framing);
+	KT_RUN(test_reasons);
+	KT_RUN(test_fib_u64);
+	KT_RUN(test_routes);
+	return ktest_summary("http-response");
+}
