@@ -13,6 +13,7 @@ set -uo pipefail
 
 proj=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$proj/build}
+mkdir -p "$build" && build=$(cd "$build" && pwd)
 cache=${KHTTPD_CACHE:-${HOME:-/tmp}/.cache/khttpd}
 src=$cache/linux-source-6.1
 out=$cache/kunit-build
