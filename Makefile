@@ -29,7 +29,7 @@ KVER ?= $(GUEST_KVER)
 endif
 KDIR ?= /lib/modules/$(KVER)/build
 
-MODULE_SRCS := $(shell find http bignum cache include -name '*.[ch]' 2>/dev/null) Kbuild
+MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name 'sources.mk' \) 2>/dev/null) Kbuild
 
 .PHONY: all modules clean install run check deps guest-module initramfs \
 	check-unit check-kunit check-guest

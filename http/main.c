@@ -1,39 +1,161 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main.c - khttpd module parameters, load and unload.
+ * main.c - khttpd's module parameters, load and unload.
+ *
+ * Every parameter is read once at load time (and is read-only in
+ * /sys/module/khttpd/parameters) except debug, which may be changed at any
+ * time.  Documentation/http.md lists them with their defaults.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "server.h"
+#include "khttpd.h"
 
 static ushort port = 8081;
 module_param(port, ushort, 0444);
-MODULE_PARM_DESC(port, "TCP port to listen on (default 8081)");
+MODULE_PARM_DESC(port, "TCP port to listen on (8081)");
 
-static ushort backlog = 128;
+static ushort backlog = 1024;
 module_param(backlog, ushort, 0444);
-MODULE_PARM_DESC(backlog, "listen() backlog (default 128)");
+MODULE_PARM_DESC(backlog, "listen() backlog (1024)");
+
+static char bind[64];
+module_param_string(bind, bind, sizeof(bind), 0444);
+MODULE_PARM_DESC(bind, "IPv4 or IPv6 address to listen on (all, dual-stack)");
+
+static uint max_connections = 10000;
+module_param(max_connections, uint, 0444);
+MODULE_PARM_DESC(max_connections, "open connections; more get 503 (10000)");
+
+static uint max_requests = 1000;
+module_param(max_requests, uint, 0444);
+MODULE_PARM_DESC(max_requests, "requests per connection (1000)");
+
+static uint max_compute;
+module_param(max_compute, uint, 0444);
+MODULE_PARM_DESC(max_compute, "computations at once (0: online CPUs)");
+
+static uint max_compute_queue = 64;
+module_param(max_compute_queue, uint, 0444);
+MODULE_PARM_DESC(max_compute_queue, "computations waiting; more get 503 (64)");
+
+static uint max_result_mb = 256;
+module_param(max_result_mb, uint, 0444);
+MODULE_PARM_DESC(max_result_mb, "peak MiB of one F(N); more get 507 (256)");
+
+static uint max_inflight_mb = 512;
+module_param(max_inflight_mb, uint, 0444);
+MODULE_PARM_DESC(max_inflight_mb,
+		 "MiB of all computations and unsent results; more get 503 (512)");
+
+static uint max_request_line = 8192;
+module_param(max_request_line, uint, 0444);
+MODULE_PARM_DESC(max_request_line, "request line bytes; more get 414 (8192)");
+
+static uint max_header_bytes = 16384;
+module_param(max_header_bytes, uint, 0444);
+MODULE_PARM_DESC(max_header_bytes, "header section bytes; more get 431 (16384)");
+
+static uint max_headers = 100;
+module_param(max_headers, uint, 0444);
+MODULE_PARM_DESC(max_headers, "header fields; more get 431 (100)");
+
+static uint max_body_kb = 1024;
+module_param(max_body_kb, uint, 0444);
+MODULE_PARM_DESC(max_body_kb, "request body KiB read and discarded; more get 413 (1024)");
+
+static uint header_timeout_ms = 10000;
+module_param(header_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(header_timeout_ms, "ms from a request's first byte to its end; then 408 (10000)");
+
+static uint idle_timeout_ms = 5000;
+module_param(idle_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(idle_timeout_ms, "ms a kept-alive connection may idle (5000)");
+
+static uint send_timeout_ms = 30000;
+module_param(send_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(send_timeout_ms, "ms a response may make no progress (30000)");
+
+bool khttpd_debug;
+module_param_named(debug, khttpd_debug, bool, 0644);
+MODULE_PARM_DESC(debug, "log every response, rate-limited (off)");
 
 static struct khttpd_server server;
 
+static void config_from_params(struct khttpd_config *cfg)
+{
+	struct http_limits lim = HTTP_LIMITS_DEFAULT;
+
+	cfg->port = port;
+	cfg->backlog = backlog;
+	strscpy(cfg->bind, bind, sizeof(cfg->bind));
+	cfg->max_connections = max(max_connections, 1u);
+	cfg->max_requests = max(max_requests, 1u);
+	cfg->max_compute = max_compute ?: num_online_cpus();
+	cfg->max_compute_queue = max_compute_queue;
+	cfg->max_result_bytes = (u64)max_result_mb << 20;
+	cfg->max_inflight_bytes = (u64)max_inflight_mb << 20;
+	cfg->header_timeout = msecs_to_jiffies(max(header_timeout_ms, 1u));
+	cfg->idle_timeout = msecs_to_jiffies(max(idle_timeout_ms, 1u));
+	cfg->send_timeout = msecs_to_jiffies(max(send_timeout_ms, 1u));
+	lim.max_request_line = max_request_line;
+	lim.max_header_bytes = max_header_bytes;
+	lim.max_headers = max_headers;
+	lim.max_body = (u64)max_body_kb << 10;
+	cfg->limits = lim;
+}
+
 static int __init khttpd_init(void)
 {
-	int err = khttpd_server_start(&server, port, backlog);
+	struct khttpd_server *srv = &server;
+	int err;
 
-	if (err) {
-		pr_err("cannot listen on port %u: %d\n", port, err);
+	config_from_params(&srv->cfg);
+	mutex_init(&srv->lock);
+	INIT_LIST_HEAD(&srv->conns);
+	init_waitqueue_head(&srv->conns_gone);
+	err = khttpd_stats_init();
+	if (err)
 		return err;
+	err = -ENOMEM;
+	srv->io_wq = alloc_workqueue("khttpd-io", WQ_MEM_RECLAIM, 0);
+	if (!srv->io_wq)
+		goto err_stats;
+	srv->compute_wq = alloc_workqueue("khttpd-compute", WQ_UNBOUND,
+					  srv->cfg.max_compute);
+	if (!srv->compute_wq)
+		goto err_io;
+	err = khttpd_listener_start(srv);
+	if (err) {
+		pr_err("cannot listen on [%s]:%u: %d\n", srv->cfg.bind, port, err);
+		goto err_compute;
 	}
-	pr_info("listening on port %u\n", port);
+	pr_info("listening on [%s]:%u\n", srv->cfg.bind[0] ? srv->cfg.bind : "::",
+		port);
 	return 0;
+
+err_compute:
+	destroy_workqueue(srv->compute_wq);
+err_io:
+	destroy_workqueue(srv->io_wq);
+err_stats:
+	khttpd_stats_exit();
+	return err;
 }
 
 static void __exit khttpd_exit(void)
 {
-	khttpd_server_stop(&server);
+	struct khttpd_server *srv = &server;
+
+	khttpd_listener_stop(srv);
+	khttpd_conns_stop(srv);
+	destroy_workqueue(srv->compute_wq);
+	destroy_workqueue(srv->io_wq);
+	khttpd_stats_exit();
 	pr_info("unloaded\n");
 }
 
@@ -43,4 +165,4 @@ module_exit(khttpd_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("in-kernel HTTP/1.1 server of Fibonacci numbers");
 MODULE_AUTHOR("khttpd developers");
-MODULE_VERSION("0.1");
+MODULE_VERSION("0.2");

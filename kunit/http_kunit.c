@@ -49,44 +49,10 @@ static void http_fib_u64_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fib_u64(94), 0ULL);
 }
 
-static void http_answer_statuses(struct kunit *test)
-{
-	static const struct {
-		const char *req;
-		const char *status_line;
-	} cases[] = {
-		{ "GET /fib/10 HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n" },
-		{ "GET /fib/x HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n" },
-		{ "GET /x HTTP/1.1\r\n\r\n", "HTTP/1.1 404 Not Found\r\n" },
-		{ "PUT /x HTTP/1.1\r\n\r\n",
-		  "HTTP/1.1 405 Method Not Allowed\r\n" },
-		{ "GET / HTTP/3.0\r\n\r\n",
-		  "HTTP/1.1 505 HTTP Version Not Supported\r\n" },
-	};
-	char *out = kunit_kzalloc(test, 1024, GFP_KERNEL);
-	size_t i;
-	int n;
-
-	KUNIT_ASSERT_NOT_NULL(test, out);
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		n = http_answer(cases[i].req, strlen(cases[i].req), out, 1023,
-				0);
-		KUNIT_ASSERT_GT(test, n, 0);
-		out[n] = '\0';
-		KUNIT_EXPECT_EQ_MSG(test, strncmp(out, cases[i].status_line,
-						  strlen(cases[i].status_line)),
-				    0, "request %s", cases[i].req);
-	}
-	n = http_answer("GET /fib/10 HTTP/1.1\r\n\r\n", 24, out, 1023, 0);
-	KUNIT_ASSERT_GT(test, n, 2);
-	KUNIT_EXPECT_EQ(test, memcmp(out + n - 6, "\r\n\r\n55", 6), 0);
-}
-
 static struct kunit_case http_cases[] = {
 	KUNIT_CASE(http_date_known_values),
 	KUNIT_CASE(http_head_exact_size),
 	KUNIT_CASE(http_fib_u64_values),
-	KUNIT_CASE(http_answer_statuses),
 	{}
 };
 

@@ -79,6 +79,81 @@ def recv_all(sock, limit=1 << 26):
     return data
 
 
+class HttpConn:
+    """One client connection that reads responses by their framing."""
+
+    def __init__(self, ctx, timeout=20):
+        self.sock = ctx.connect(timeout)
+        self.buf = b""
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def _fill(self):
+        chunk = self.sock.recv(1 << 20)
+        if not chunk:
+            raise EOFError("connection closed by the server")
+        self.buf += chunk
+
+    def _take_until(self, sep):
+        while sep not in self.buf:
+            self._fill()
+        out, self.buf = self.buf.split(sep, 1)
+        return out
+
+    def _take(self, n):
+        while len(self.buf) < n:
+            self._fill()
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def read_response(self, head_only=False):
+        head = self._take_until(b"\r\n\r\n")
+        resp = parse_response(head + b"\r\n\r\n", head_only=True)
+        if head_only or resp.status in (204, 304):
+            return resp
+        length = resp.header("content-length")
+        if length is not None:
+            resp.body = self._take(int(length))
+        elif resp.header("transfer-encoding") == "chunked":
+            body = b""
+            while True:
+                size = int(self._take_until(b"\r\n").split(b";")[0], 16)
+                if size == 0:
+                    self._take_until(b"\r\n")
+                    break
+                body += self._take(size)
+                check(self._take(2) == b"\r\n", "chunk not followed by CRLF")
+            resp.body = body
+        else:
+            check(False, "response without framing")
+        resp.raw = head + b"\r\n\r\n" + resp.body
+        return resp
+
+    def closed_by_server(self, timeout=5):
+        """True if the server closes the connection (EOF) within @timeout."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return True
+                self.buf += chunk
+        except (socket.timeout, TimeoutError):
+            return False
+        except ConnectionResetError:
+            return True
+
+
 def parse_response(raw, head_only=False):
     """Parse one complete response from @raw; check its framing."""
     head, sep, rest = raw.partition(b"\r\n\r\n")
@@ -102,11 +177,10 @@ def parse_response(raw, head_only=False):
 
 
 def request(ctx, raw_request, head_only=False, timeout=20):
-    """Send bytes, read until the server closes, parse the response."""
-    with ctx.connect(timeout) as s:
-        s.sendall(raw_request)
-        raw = recv_all(s)
-    return parse_response(raw, head_only)
+    """Send one request on a new connection and read its response."""
+    with HttpConn(ctx, timeout) as c:
+        c.send(raw_request)
+        return c.read_response(head_only)
 
 
 def get(ctx, path, method="GET", version="1.1", headers="Host: t\r\n"):

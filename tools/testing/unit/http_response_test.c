@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * http_response_test.c - user-space tests of http/response.c and
- * http/route.c, under ASan and UBSan.
+ * http/route.c (fib_u64), under ASan and UBSan.
  */
 #include <stdio.h>
 #include <string.h>
@@ -103,58 +103,11 @@ static void test_fib_u64(void)
 	}
 }
 
-/* The response to @req: its status code, and its body in *body. */
-static int answer(const char *req, const char **body)
-{
-	int n = http_answer(req, strlen(req), out, sizeof(out) - 1, 0);
-	char *sep;
-
-	if (n < 0)
-		return n;
-	out[n] = '\0';
-	sep = strstr(out, "\r\n\r\n");
-	*body = sep ? sep + 4 : "";
-	return (int)strtol(out + 9, NULL, 10);
-}
-
-static void test_routes(void)
-{
-	const char *body;
-
-	KT_EXPECT(answer("GET /fib/10 HTTP/1.1\r\n\r\n", &body) == 200);
-	KT_EXPECT(!strcmp(body, "55"), "body '%s'", body);
-	KT_EXPECT(answer("GET /fib/93 HTTP/1.0\r\n\r\n", &body) == 200);
-	KT_EXPECT(!strcmp(body, "12200160415121876738"));
-	KT_EXPECT(answer("GET /fib/0 HTTP/1.1\r\n\r\n", &body) == 200);
-	KT_EXPECT(!strcmp(body, "0"));
-	KT_EXPECT(answer("HEAD /fib/10 HTTP/1.1\r\n\r\n", &body) == 200);
-	KT_EXPECT(!strcmp(body, ""));
-	KT_EXPECT(strstr(out, "Content-Length: 2\r\n"));
-	KT_EXPECT(answer("GET / HTTP/1.1\r\n\r\n", &body) == 200);
-	KT_EXPECT(strstr(body, "/fib/N"));
-	KT_EXPECT(answer("GET /nothing HTTP/1.1\r\n\r\n", &body) == 404);
-	KT_EXPECT(answer("GET /fib/ HTTP/1.1\r\n\r\n", &body) == 400);
-	KT_EXPECT(answer("GET /fib/-1 HTTP/1.1\r\n\r\n", &body) == 400);
-	KT_EXPECT(answer("GET /fib/+1 HTTP/1.1\r\n\r\n", &body) == 400);
-	KT_EXPECT(answer("GET /fib/2147483648 HTTP/1.1\r\n\r\n", &body) ==
-		  400);
-	KT_EXPECT(answer("GET /fib/2147483647 HTTP/1.1\r\n\r\n", &body) ==
-		  501);
-	KT_EXPECT(answer("POST /fib/1 HTTP/1.1\r\n\r\n", &body) == 405);
-	KT_EXPECT(strstr(out, "Allow: GET, HEAD\r\n"));
-	KT_EXPECT(answer("GET /fib/1 HTTP/2.0\r\n\r\n", &body) == 505);
-	KT_EXPECT(answer("GET /fib/1 HTTP/1.1\n\n", &body) == 400);
-	KT_EXPECT(answer("GET  /fib/1 HTTP/1.1\r\n\r\n", &body) == 400);
-	KT_EXPECT(answer("G(T /fib/1 HTTP/1.1\r\n\r\n", &body) == 400);
-	KT_EXPECT(answer("GET /fib/1 HTTP/1.1", &body) == 400);
-}
-
 int main(void)
 {
 	KT_RUN(test_dates);
 	KT_RUN(test_head_framing);
 	KT_RUN(test_reasons);
 	KT_RUN(test_fib_u64);
-	KT_RUN(test_routes);
 	return ktest_summary("http-response");
 }

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * body.c - immutable, reference-counted response bodies.
+ *
+ * A body is written once by whoever makes it (a computation, the stats
+ * page, an error) and then only read: by every response that sends it and
+ * by the cache.  The last reference frees it and returns what it was
+ * charged to the server's in-flight memory budget.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "khttpd.h"
+
+/**
+ * khttpd_body_alloc() - a body of @size bytes to fill in, one reference
+ * @size: bytes; large bodies come from vmalloc
+ *
+ * Return: the body (len = @size), or NULL.
+ */
+struct khttpd_body *khttpd_body_alloc(size_t size)
+{
+	struct khttpd_body *body = kzalloc(sizeof(*body), GFP_KERNEL);
+
+	if (!body)
+		return NULL;
+	body->data = kvmalloc(size ? size : 1,
+			      GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+	if (!body->data) {
+		kfree(body);
+		return NULL;
+	}
+	body->len = size;
+	refcount_set(&body->ref, 1);
+	return body;
+}
+
+/**
+ * khttpd_body_printf() - a small body from a format
+ * @fmt: printf format
+ *
+ * Return: the body, or NULL.
+ */
+struct khttpd_body *khttpd_body_printf(const char *fmt, ...)
+{
+	struct khttpd_body *body;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	body = khttpd_body_alloc(len + 1);
+	if (!body)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(body->data, len + 1, fmt, ap);
+	va_end(ap);
+	body->len = len;
+	return body;
+}
+
+/**
+ * khttpd_body_put() - drop a reference; the last one frees the body
+ * @body: the body, or NULL
+ */
+void khttpd_body_put(struct khttpd_body *body)
+{
+	if (!body || !refcount_dec_and_test(&body->ref))
+		return;
+	if (body->srv)
+		atomic64_sub(body->charge, &body->srv->inflight_bytes);
+	kvfree(body->data);
+	kfree(body);
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stats.c - per-CPU counters of what khttpd did, and their /stats page.
+ */
+#include <linux/percpu.h>
+
+#include "khttpd.h"
+
+/* The statuses khttpd answers, each counted on its own. */
+static const int counted_statuses[] = {
+	200, 304, 400, 404, 405, 408, 413, 414, 431, 500, 501, 503, 505, 507
+};
+#define NR_STATUSES ARRAY_SIZE(counted_statuses)
+
+struct khttpd_counters {
+	u64 stat[KHTTPD_STAT_NR];
+	u64 status[NR_STATUSES + 1];	/* the last one: any other */
+};
+
+static struct khttpd_counters __percpu *counters;
+
+static const char *const stat_names[KHTTPD_STAT_NR] = {
+	[KHTTPD_STAT_ACCEPTED] = "accepted",
+	[KHTTPD_STAT_REFUSED] = "refused",
+	[KHTTPD_STAT_CLOSED] = "closed",
+	[KHTTPD_STAT_TIMEOUTS] = "timeouts",
+	[KHTTPD_STAT_REQUESTS] = "requests",
+	[KHTTPD_STAT_BYTES_IN] = "bytes_in",
+	[KHTTPD_STAT_BYTES_OUT] = "bytes_out",
+	[KHTTPD_STAT_JOBS_STARTED] = "started",
+	[KHTTPD_STAT_JOBS_DONE] = "done",
+	[KHTTPD_STAT_JOBS_FAILED] = "failed",
+	[KHTTPD_STAT_JOBS_CANCELLED] = "cancelled",
+	[KHTTPD_STAT_JOBS_REFUSED] = "refused",
+};
+
+int khttpd_stats_init(void)
+{
+	counters = alloc_percpu(struct khttpd_counters);
+	return counters ? 0 : -ENOMEM;
+}
+
+void khttpd_stats_exit(void)
+{
+	free_percpu(counters);
+}
+
+/**
+ * khttpd_stat_add() - add to a counter
+ * @s: the counter
+ * @v: how much
+ */
+void khttpd_stat_add(enum khttpd_stat s, u64 v)
+{
+	this_cpu_add(counters->stat[s], v);
+}
+
+/**
+ * khttpd_stat_status() - count a response by its status
+ * @status: the status code
+ */
+void khttpd_stat_status(int status)
+{
+	size_t i;
+
+	for (i = 0; i < NR_STATUSES; i++)
+		if (counted_statuses[i] == status)
+			break;
+	this_cpu_inc(counters->status[i]);
+}
+
+static void sum_counters(struct khttpd_counters *sum)
+{
+	int cpu;
+	size_t i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		struct khttpd_counters *c = per_cpu_ptr(counters, cpu);
+
+		for (i = 0; i < KHTTPD_STAT_NR; i++)
+			sum->stat[i] += READ_ONCE(c->stat[i]);
+		for (i = 0; i <= NR_STATUSES; i++)
+			sum->status[i] += READ_ONCE(c->status[i]);
+	}
+}
+
+/* Append "name":value pairs of @from..@to to @p; return the new end. */
+static char *json_stats(char *p, char *end, const struct khttpd_counters *c,
+			int from, int to)
+{
+	int i;
+
+	for (i = from; i <= to; i++)
+		p += scnprintf(p, end - p, "%s\"%s\":%llu", i == from ? "" : ",",
+			       stat_names[i], c->stat[i]);
+	return p;
+}
+
+/**
+ * khttpd_stats_json() - the /stats page
+ * @srv: the server
+ *
+ * Return: a body holding one JSON object and a newline, or NULL.
+ */
+struct khttpd_body *khttpd_stats_json(struct khttpd_server *srv)
+{
+	struct khttpd_counters sum;
+	struct khttpd_body *body;
+	char *p, *end;
+	size_t i;
+
+	body = khttpd_body_alloc(2048);
+	if (!body)
+		return NULL;
+	sum_counters(&sum);
+	p = body->data;
+	end = p + 2048;
+	p += scnprintf(p, end - p, "{\"connections\":{\"open\":%d,",
+		       atomic_read(&srv->nr_conns));
+	p = json_stats(p, end, &sum, KHTTPD_STAT_ACCEPTED, KHTTPD_STAT_TIMEOUTS);
+	p += scnprintf(p, end - p, "},\"requests\":%llu,\"status\":{",
+		       sum.stat[KHTTPD_STAT_REQUESTS]);
+	for (i = 0; i < NR_STATUSES; i++)
+		p += scnprintf(p, end - p, "\"%d\":%llu,", counted_statuses[i],
+			       sum.status[i]);
+	p += scnprintf(p, end - p, "\"other\":%llu},", sum.status[i]);
+	p = json_stats(p, end, &sum, KHTTPD_STAT_BYTES_IN,
+		       KHTTPD_STAT_BYTES_OUT);
+	p += scnprintf(p, end - p,
+		       ",\"compute\":{\"active\":%d,\"inflight_bytes\":%lld,",
+		       atomic_read(&srv->nr_jobs),
+		       (long long)atomic64_read(&srv->inflight_bytes));
+	p = json_stats(p, end, &sum, KHTTPD_STAT_JOBS_STARTED,
+		       KHTTPD_STAT_JOBS_REFUSED);
+	p += scnprintf(p, end - p, "}}\n");
+	body->len = p - body->data;
+	return body;
+}
