@@ -416,6 +416,7 @@ static void test_chunked_body(void)
 			 "5\r\nhello\r\n"
 			 "1A;name=val;q=\"a\\\"b\" ; x\r\n"
 			 "abcdefghijklmnopqrstuvwxyz\r\n"
+			 "3;a ;b = c;d\t=\t\"\";e\r\nxyz\r\n"
 			 "0\r\nX-T: 1\r\n\r\n"
 			 "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
 	static struct hd_result res;
@@ -451,6 +452,12 @@ static const char *const bad_chunked[] = {
 	"0\r\nX y\r\n\r\n",
 	"0\r\nX: y\n\r\n",
 	"0\r\n\r\r",
+	";a\r\n\r\n",
+	"5\r\nhello\r\r\n0\r\n\r\n",
+	"5;a b\r\nhello\r\n0\r\n\r\n",
+	"5;a \r\nhello\r\n0\r\n\r\n",
+	" ;a\r\n\r\n",
+	"\r\n0\r\n\r\n",
 };
 
 static void test_chunked_errors(void)

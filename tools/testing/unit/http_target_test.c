@@ -110,6 +110,7 @@ static const struct route_case route_cases[] = {
 	BAD("http://[::1/"),
 	BAD("1http://h/"),
 	BAD("fib/1"),
+	BAD("abc"),
 	NONE("*"),
 	BAD("**"),
 };
