@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fib.c - print F(N) in decimal (hex with -x), streaming, from the very
+ * sources of khttpd.ko's bignum/.
+ *
+ *   fib N [-x]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bignum.h"
+
+static int out(void *arg, const char *buf, size_t len)
+{
+	return fwrite(buf, 1, len, stdout) == len ? 0 : -EIO;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: fib N [-x]   (0 <= N <= %u)\n", BN_FIB_MAX);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int base = 10;
+	const char *arg = NULL;
+	unsigned long long n;
+	struct bn *f;
+	char *end;
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-x"))
+			base = 16;
+		else if (!arg)
+			arg = argv[i];
+		else
+			return usage();
+	}
+	if (!arg || !*arg || *arg == '-')
+		return usage();
+	n = strtoull(arg, &end, 10);
+	if (*end || n > BN_FIB_MAX)
+		return usage();
+	err = bn_fib(&f, (u32)n, NULL);
+	if (!err) {
+		err = bn_to_text(f, base, out, NULL, NULL);
+		bn_free(f);
+	}
+	if (!err && (putchar('\n') == EOF || fflush(stdout)))
+		err = -EIO;
+	if (err) {
+		fprintf(stderr, "fib: %s\n", strerror(-err));
+		return 1;
+	}
+	return 0;
+}

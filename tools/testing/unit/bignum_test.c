@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bignum_test.c - user-space tests of bignum/ against GMP, under ASan and
+ * UBSan.  The library is built with BN_TUNE so that the tests can move the
+ * thresholds and drive every algorithm (Karatsuba, SSA with and without
+ * recursive pointwise products, divide-and-conquer conversion) at sizes
+ * that stay fast under the sanitizers.
+ *
+ *   bignum_test          the suite
+ *   bignum_test --big    F(10^7) only (run from an optimized build)
+ */
+#include <gmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktest.h"
+#include "bn_internal.h"
+
+long kshim_fail_after = -1;
+
+size_t bn_tune_mul_kara = BN_DEF_MUL_KARA;
+size_t bn_tune_sqr_kara = BN_DEF_SQR_KARA;
+size_t bn_tune_mul_ssa = BN_DEF_MUL_SSA;
+size_t bn_tune_sqr_ssa = BN_DEF_SQR_SSA;
+size_t bn_tune_ssa_inner = BN_DEF_SSA_INNER;
+size_t bn_tune_dc_conv = BN_DEF_DC_CONV;
+int bn_tune_ssa_kbias = BN_DEF_SSA_KBIAS;
+
+static void tune_defaults(void)
+{
+	bn_tune_mul_kara = BN_DEF_MUL_KARA;
+	bn_tune_sqr_kara = BN_DEF_SQR_KARA;
+	bn_tune_mul_ssa = BN_DEF_MUL_SSA;
+	bn_tune_sqr_ssa = BN_DEF_SQR_SSA;
+	bn_tune_ssa_inner = BN_DEF_SSA_INNER;
+	bn_tune_dc_conv = BN_DEF_DC_CONV;
+	bn_tune_ssa_kbias = BN_DEF_SSA_KBIAS;
+}
+
+/* Small thresholds: every algorithm at small sizes. */
+static void tune_small(void)
+{
+	bn_tune_mul_kara = 4;
+	bn_tune_sqr_kara = 4;
+	bn_tune_mul_ssa = 40;
+	bn_tune_sqr_ssa = 40;
+	bn_tune_ssa_inner = 24;
+	bn_tune_dc_conv = 2;
+	bn_tune_ssa_kbias = 0;
+}
+
+static u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static u64 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* Random limbs, sometimes all ones or sparse to stress carries. */
+static void fill(u64 *a, size_t n)
+{
+	unsigned int mode = rnd() % 4;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (mode == 0)
+			a[i] = ~0ULL;
+		else if (mode == 1)
+			a[i] = (rnd() % 8) ? 0 : rnd();
+		else
+			a[i] = rnd();
+	}
+	if (n && !a[n - 1])
+		a[n - 1] = 1;
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+typedef int (*mulfn)(u64 *, const u64 *, size_t, const u64 *, size_t,
+		     struct bn_ctx *);
+
+static int sqr_as_mul(u64 *r, const u64 *a, size_t an, const u64 *b,
+		      size_t bn, struct bn_ctx *ctx)
+{
+	(void)b;
+	(void)bn;
+	return bn_sqr(r, a, an, ctx);
+}
+
+static int kara_sqr_as_mul(u64 *r, const u64 *a, size_t an, const u64 *b,
+			   size_t bn, struct bn_ctx *ctx)
+{
+	(void)b;
+	(void)bn;
+	return bn_sqr_kara(r, a, an, ctx);
+}
+
+static int ssa_sqr_as_mul(u64 *r, const u64 *a, size_t an, const u64 *b,
+			  size_t bn, struct bn_ctx *ctx)
+{
+	(void)b;
+	(void)bn;
+	return bn_mul_ssa(r, a, an, a, an, ctx);
+}
+
+/* Compare fn(a, b) with mpn_mul for one pair of sizes. */
+static int check_mul(mulfn fn, size_t an, size_t bn, bool sqr)
+{
+	u64 *a, *b, *r, *g;
+	struct bn_ctx ctx = { 0 };
+	int ok;
+
+	if (sqr)
+		bn = an;
+	a = xmalloc(an * 8);
+	b = xmalloc(bn * 8);
+	r = xmalloc((an + bn) * 8);
+	g = xmalloc((an + bn) * 8);
+	fill(a, an);
+	if (sqr) {
+		memcpy(b, a, an * 8);
+	} else {
+		fill(b, bn);
+	}
+	if (an >= bn)
+		mpn_mul((mp_limb_t *)g, (mp_limb_t *)a, an, (mp_limb_t *)b, bn);
+	else
+		mpn_mul((mp_limb_t *)g, (mp_limb_t *)b, bn, (mp_limb_t *)a, an);
+	memset(r, 0xa5, (an + bn) * 8);
+	ok = fn(r, a, an, sqr ? a : b, bn, &ctx) == 0 &&
+	     memcmp(r, g, (an + bn) * 8) == 0 && ctx.bytes_now == 0;
+	free(a);
+	free(b);
+	free(r);
+	free(g);
+	return ok;
+}
+
+static const size_t sizes_small[] = { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17,
+				      31, 32, 33, 47, 48, 49, 63, 64, 65,
+				      100, 127, 128, 129, 200 };
+
+static void test_mul_schoolbook_karatsuba(void)
+{
+	size_t i, j;
+
+	tune_defaults();
+	for (i = 0; i < sizeof(sizes_small) / sizeof(sizes_small[0]); i++) {
+		for (j = 0; j <= i; j++) {
+			size_t an = sizes_small[i], bn = sizes_small[j];
+
+			KT_EXPECT(check_mul(bn_mul_kara, an, bn, false),
+				  "kara %zu x %zu", an, bn);
+			KT_EXPECT(check_mul(bn_mul_kara, bn, an, false),
+				  "kara %zu x %zu", bn, an);
+		}
+		KT_EXPECT(check_mul(kara_sqr_as_mul, sizes_small[i], 0, true),
+			  "kara sqr %zu", sizes_small[i]);
+	}
+	/* tiny Karatsuba threshold: deep recursion, odd splits */
+	tune_small();
+	for (i = 0; i < sizeof(sizes_small) / sizeof(sizes_small[0]); i++) {
+		size_t n = sizes_small[i];
+
+		KT_EXPECT(check_mul(bn_mul_kara, n, n, false), "kara4 %zu", n);
+		KT_EXPECT(check_mul(bn_mul_kara, n + 3, n, false),
+			  "kara4 %zu", n);
+		KT_EXPECT(check_mul(kara_sqr_as_mul, n, 0, true),
+			  "kara4 sqr %zu", n);
+	}
+	tune_defaults();
+}
+
+static void test_mul_ssa(void)
+{
+	static const size_t sz[] = { 32, 33, 40, 63, 64, 100, 257, 500,
+				     1000, 1024, 1500, 3000 };
+	size_t i;
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			tune_small();	/* recursive pointwise products */
+		else
+			tune_defaults();
+		for (i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+			size_t n = sz[i];
+
+			KT_EXPECT(check_mul(bn_mul_ssa, n, n, false),
+				  "ssa %zu pass %d", n, pass);
+			KT_EXPECT(check_mul(bn_mul_ssa, n, n / 2 + 1, false),
+				  "ssa %zu x %zu", n, n / 2 + 1);
+			KT_EXPECT(check_mul(ssa_sqr_as_mul, n, 0, true),
+				  "ssa sqr %zu pass %d", n, pass);
+		}
+		for (int kb = -2; kb <= 2; kb++) {
+			bn_tune_ssa_kbias = kb;
+			KT_EXPECT(check_mul(bn_mul_ssa, 700, 650, false),
+				  "ssa kbias %d", kb);
+			KT_EXPECT(check_mul(ssa_sqr_as_mul, 701, 0, true),
+				  "ssa sqr kbias %d", kb);
+		}
+	}
+	tune_defaults();
+}
+
+/* The dispatcher across the default thresholds. */
+static void test_mul_dispatch(void)
+{
+	static const size_t sz[] = { 1, 31, 32, 33, 47, 48, 49, 2399, 2400,
+				     2401, 6000, 20000 };
+	size_t i;
+
+	tune_defaults();
+	for (i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+		KT_EXPECT(check_mul(bn_mul, sz[i], sz[i], false), "mul %zu",
+			  sz[i]);
+		KT_EXPECT(check_mul(sqr_as_mul, sz[i], 0, true), "sqr %zu",
+			  sz[i]);
+		KT_EXPECT(check_mul(bn_mul, sz[i], sz[i] / 3 + 1, false),
+			  "mul %zu x %zu", sz[i], sz[i] / 3 + 1);
+	}
+}
+
+static void test_add_sub_shift(void)
+{
+	for (int it = 0; it < 300; it++) {
+		size_t n = 1 + rnd() % 70, m = 1 + rnd() % n;
+		u64 *a = xmalloc(n * 8), *b = xmalloc(m * 8);
+		u64 *r = xmalloc((n + 1) * 8), *g = xmalloc((n + 1) * 8);
+		unsigned int s = rnd() % 64;
+
+		fill(a, n);
+		fill(b, m);
+		r[n] = bn_add(r, a, n, b, m);
+		g[n] = mpn_add((mp_limb_t *)g, (mp_limb_t *)a, n,
+			       (mp_limb_t *)b, m);
+		KT_EXPECT(!memcmp(r, g, (n + 1) * 8), "add %zu %zu", n, m);
+		r[n] = bn_sub(r, a, n, b, m);
+		g[n] = mpn_sub((mp_limb_t *)g, (mp_limb_t *)a, n,
+			       (mp_limb_t *)b, m);
+		KT_EXPECT(!memcmp(r, g, (n + 1) * 8), "sub %zu %zu", n, m);
+		if (s) {
+			r[n] = bn_lshift(r, a, n, s);
+			g[n] = mpn_lshift((mp_limb_t *)g, (mp_limb_t *)a, n, s);
+			KT_EXPECT(!memcmp(r, g, (n + 1) * 8), "lsh %u", s);
+			r[n] = bn_rshift(r, a, n, s);
+			g[n] = mpn_rshift((mp_limb_t *)g, (mp_limb_t *)a, n, s);
+			KT_EXPECT(!memcmp(r, g, (n + 1) * 8), "rsh %u", s);
+		}
+		r[n] = bn_div_1e19(r, a, n);
+		g[n] = mpn_divrem_1((mp_limb_t *)g, 0, (mp_limb_t *)a, n,
+				    10000000000000000000ULL);
+		KT_EXPECT(!memcmp(r, g, (n + 1) * 8), "div1e19 %zu", n);
+		free(a);
+		free(b);
+		free(r);
+		free(g);
+	}
+}
+
+/* Reciprocal and Barrett division against mpn_tdiv_qr. */
+static void test_divide(void)
+{
+	static const size_t sz[] = { 1, 2, 3, 4, 5, 8, 13, 31, 64, 100, 257,
+				     1000, 3000 };
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			tune_small();
+		for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+			size_t n = sz[i], an = 2 * n;
+			u64 *d = xmalloc(n * 8), *x = xmalloc((n + 1) * 8);
+			u64 *a = xmalloc(an * 8), *q = xmalloc(n * 8);
+			u64 *r = xmalloc(n * 8), *gq = xmalloc((n + 2) * 8);
+			u64 *gr = xmalloc(n * 8);
+			u64 *scr = xmalloc(bn_divrem_scratch(n) * 8);
+			struct bn_ctx ctx = { 0 };
+			mpz_t t;
+
+			fill(d, n);
+			d[n - 1] |= 1ULL << 63;
+			fill(a, an);
+			if (bn_cmp(a + n, d, n) >= 0)
+				bn_sub_n(a + n, a + n, d, n);
+			KT_EXPECT(bn_recip(x, d, n, &ctx) == 0, "recip");
+			/* x == floor(B^2n / d) */
+			mpz_init(t);
+			mpz_setbit(t, 128 * n);
+			{
+				mpz_t dd;
+
+				mpz_init(dd);
+				mpz_import(dd, n, -1, 8, 0, 0, d);
+				mpz_fdiv_q(t, t, dd);
+				mpz_clear(dd);
+			}
+			memset(gq, 0, (n + 2) * 8);
+			mpz_export(gq, NULL, -1, 8, 0, 0, t);
+			KT_EXPECT(!memcmp(x, gq, (n + 1) * 8), "recip %zu", n);
+			mpz_clear(t);
+			KT_EXPECT(bn_divrem_pre(q, r, a, an, d, n, x, scr,
+						&ctx) == 0, "div");
+			mpn_tdiv_qr((mp_limb_t *)gq, (mp_limb_t *)gr, 0,
+				    (mp_limb_t *)a, an, (mp_limb_t *)d, n);
+			KT_EXPECT(!memcmp(q, gq, n * 8) && !gq[n] &&
+				  !memcmp(r, gr, n * 8), "divrem %zu pass %d",
+				  n, pass);
+			KT_EXPECT(ctx.bytes_now == 0, "leak");
+			free(d);
+			free(x);
+			free(a);
+			free(q);
+			free(r);
+			free(gq);
+			free(gr);
+			free(scr);
+		}
+	}
+	tune_defaults();
+}
+
+struct strsink {
+	char *s;
+	size_t len, cap, max_piece;
+	int fail_at;	/* piece number that fails, -1 never */
+	int pieces;
+};
+
+static int str_sink(void *arg, const char *buf, size_t len)
+{
+	struct strsink *k = arg;
+
+	if (k->fail_at >= 0 && k->pieces == k->fail_at)
+		return -EPIPE;
+	k->pieces++;
+	if (len > k->max_piece)
+		k->max_piece = len;
+	if (k->len + len + 1 > k->cap) {
+		k->cap = (k->len + len + 1) * 2;
+		k->s = realloc(k->s, k->cap);
+		if (!k->s)
+			abort();
+	}
+	memcpy(k->s + k->len, buf, len);
+	k->len += len;
+	k->s[k->len] = 0;
+	return 0;
+}
+
+/* Text of a in base via the library; caller frees. */
+static char *text(const struct bn *a, unsigned int base, int *err,
+		  struct bn_ctx *ctx)
+{
+	struct strsink k = { .fail_at = -1 };
+
+	*err = bn_to_text(a, base, str_sink, &k, ctx);
+	if (k.max_piece > BN_SINK_CHUNK)
+		*err = -E2BIG;
+	if (!k.s) {
+		k.s = xmalloc(1);
+		k.s[0] = 0;
+	}
+	return k.s;
+}
+
+static struct bn *bn_from(const u64 *a, size_t n)
+{
+	struct bn_ctx ctx = { 0 };
+	struct bn *r = bn_new(&ctx, n ? n : 1);
+
+	bn_copy(r->d, a, n);
+	bn_set_len(r, n);
+	return r;
+}
+
+static void test_conversion_random(void)
+{
+	static const size_t sz[] = { 0, 1, 2, 3, 5, 16, 17, 31, 32, 33, 64,
+				     65, 100, 255, 256, 257, 1000, 3000,
+				     5000 };
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			tune_small();
+		for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+			for (int rep = 0; rep < 3; rep++) {
+				size_t n = sz[i];
+				u64 *a = xmalloc(n * 8 + 8);
+				struct bn *b;
+				char *s, *g;
+				mpz_t z;
+				int err;
+
+				fill(a, n);
+				if (rep == 2 && n) /* 10^k - 1 style: nines */
+					memset(a, 0xff, n * 8);
+				b = bn_from(a, n);
+				mpz_init(z);
+				mpz_import(z, n, -1, 8, 0, 0, a);
+				for (unsigned int base = 10; base <= 16;
+				     base += 6) {
+					struct bn_ctx ctx = { 0 };
+
+					s = text(b, base, &err, &ctx);
+					g = mpz_get_str(NULL, base, z);
+					KT_EXPECT(!err && !strcmp(s, g),
+						  "conv %zu limbs base %u pass %d",
+						  n, base, pass);
+					KT_EXPECT(ctx.bytes_now == 0, "leak");
+					KT_EXPECT(ctx.bytes_peak <=
+						  bn_conv_peak_bytes(n, base),
+						  "conv bound %zu", n);
+					if (base == 16)
+						KT_EXPECT(bn_text_len(b, 16) ==
+							  (s64)strlen(s),
+							  "hex len");
+					free(s);
+					free(g);
+				}
+				/* exact powers of ten and their neighbours */
+				if (rep == 0 && n > 1) {
+					mpz_ui_pow_ui(z, 10, 19 * (n - 1));
+					mpz_sub_ui(z, z, i & 1);
+					bn_free(b);
+					memset(a, 0, n * 8);
+					mpz_export(a, NULL, -1, 8, 0, 0, z);
+					b = bn_from(a, n);
+					s = text(b, 10, &err, NULL);
+					g = mpz_get_str(NULL, 10, z);
+					KT_EXPECT(!err && !strcmp(s, g),
+						  "pow10 %zu", n);
+					free(s);
+					free(g);
+				}
+				mpz_clear(z);
+				bn_free(b);
+				free(a);
+			}
+		}
+	}
+	tune_defaults();
+}
+
+/* Compare F(n) in both bases with GMP; returns true when all match. */
+static bool check_fib(u32 n, bool check_bound)
+{
+	struct bn_ctx ctx = { 0 };
+	struct bn *f;
+	bool ok = true;
+	mpz_t z;
+	int err;
+
+	err = bn_fib(&f, n, &ctx);
+	if (err)
+		return false;
+	if (check_bound && ctx.bytes_peak > bn_fib_peak_bytes(n, 0)) {
+		fprintf(stderr, "F(%u) peak %zu > bound %llu\n", n,
+			ctx.bytes_peak,
+			(unsigned long long)bn_fib_peak_bytes(n, 0));
+		ok = false;
+	}
+	mpz_init(z);
+	mpz_fib_ui(z, n);
+	for (unsigned int base = 10; base <= 16; base += 6) {
+		char *g = mpz_get_str(NULL, base, z), *s;
+		size_t before = ctx.bytes_peak;
+
+		ctx.bytes_peak = ctx.bytes_now;
+		s = text(f, base, &err, &ctx);
+		if (err || strcmp(s, g)) {
+			fprintf(stderr, "F(%u) base %u differs\n", n, base);
+			ok = false;
+		}
+		if (bn_fib_text_len(n, base) != (s64)strlen(g)) {
+			fprintf(stderr, "F(%u) base %u len %lld != %zu\n", n,
+				base, (long long)bn_fib_text_len(n, base),
+				strlen(g));
+			ok = false;
+		}
+		if (check_bound && ctx.bytes_peak > bn_fib_peak_bytes(n, base)) {
+			fprintf(stderr, "F(%u) b%u peak %zu > bound %llu\n", n,
+				base, ctx.bytes_peak,
+				(unsigned long long)bn_fib_peak_bytes(n, base));
+			ok = false;
+		}
+		if (ctx.bytes_peak < before)
+			ctx.bytes_peak = before;
+		free(s);
+		free(g);
+	}
+	bn_free_ctx(f, &ctx);
+	if (ctx.bytes_now) {
+		fprintf(stderr, "F(%u) leaves %zu bytes\n", n, ctx.bytes_now);
+		ok = false;
+	}
+	mpz_clear(z);
+	return ok;
+}
+
+static void test_fib_0_3000(void)
+{
+	tune_defaults();
+	for (u32 n = 0; n <= 3000; n++)
+		KT_EXPECT(check_fib(n, true), "F(%u)", n);
+}
+
+static void test_fib_small_thresholds(void)
+{
+	tune_small();
+	for (u32 n = 90; n <= 20000; n = n * 5 / 4 + 1)
+		KT_EXPECT(check_fib(n, false), "F(%u) small thresholds", n);
+	tune_defaults();
+}
+
+static void test_fib_large(void)
+{
+	static const u32 ns[] = { 100000, 123457, 1000000 };
+
+	tune_defaults();
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		KT_EXPECT(check_fib(ns[i], true), "F(%u)", ns[i]);
+}
+
+static void test_fib_text_len(void)
+{
+	for (u32 n = 0; n < 200000; n += 1 + n / 7) {
+		mpz_t z;
+		char *d, *h;
+
+		mpz_init(z);
+		mpz_fib_ui(z, n);
+		d = mpz_get_str(NULL, 10, z);
+		h = mpz_get_str(NULL, 16, z);
+		KT_EXPECT(bn_fib_text_len(n, 10) == (s64)strlen(d),
+			  "dec len F(%u)", n);
+		KT_EXPECT(bn_fib_text_len(n, 16) == (s64)strlen(h),
+			  "hex len F(%u)", n);
+		free(d);
+		free(h);
+		mpz_clear(z);
+	}
+	KT_EXPECT(bn_fib_text_len(BN_FIB_MAX, 10) == 448797540, "F(2^31-1)");
+	KT_EXPECT(bn_fib_text_len(BN_FIB_MAX + 1U, 10) == -EINVAL, "range");
+	KT_EXPECT(bn_fib_text_len(5, 8) == -EINVAL, "base");
+}
+
+static void test_fib_to_buf(void)
+{
+	char buf[64];
+
+	KT_EXPECT(bn_fib_to_buf(0, 10, buf, sizeof(buf), NULL) == 1 &&
+		  !strcmp(buf, "0"), "F(0)");
+	KT_EXPECT(bn_fib_to_buf(93, 10, buf, sizeof(buf), NULL) == 20 &&
+		  !strcmp(buf, "12200160415121876738"), "F(93)");
+	KT_EXPECT(bn_fib_to_buf(94, 16, buf, sizeof(buf), NULL) == 17 &&
+		  !strcmp(buf, "111f38ad0840bf6bf"), "F(94) hex");
+	KT_EXPECT(bn_fib_to_buf(1000, 10, buf, sizeof(buf), NULL) == -ENOSPC,
+		  "ENOSPC");
+	KT_EXPECT(bn_fib_to_buf(94, 10, buf, 20, NULL) == -ENOSPC, "exact");
+	KT_EXPECT(bn_fib_to_buf(94, 10, buf, 21, NULL) == 20, "fits");
+}
+
+/* Every allocation of F(n) and its conversion fails in turn. */
+static void test_alloc_failures(void)
+{
+	static const u32 ns[] = { 50, 94, 300, 5000, 40000 };
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			tune_small();
+		for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+			long k;
+
+			for (k = 0;; k++) {
+				struct bn_ctx ctx = { 0 };
+				struct bn *f = NULL;
+				char *s = NULL;
+				int err;
+
+				kshim_fail_after = k;
+				err = bn_fib(&f, ns[i], &ctx);
+				if (!err) {
+					s = text(f, 10, &err, &ctx);
+					free(s);
+					bn_free_ctx(f, &ctx);
+				} else {
+					KT_EXPECT(!f, "out set on error");
+				}
+				kshim_fail_after = -1;
+				KT_EXPECT(ctx.bytes_now == 0,
+					  "F(%u) fail %ld leaks %zu", ns[i], k,
+					  ctx.bytes_now);
+				KT_EXPECT(!err || err == -ENOMEM,
+					  "F(%u) err %d", ns[i], err);
+				if (!err)
+					break;
+				if (k > 200000) {
+					KT_EXPECT(0, "never succeeds");
+					break;
+				}
+			}
+		}
+	}
+	tune_defaults();
+}
+
+struct cancel_arg {
+	long calls, after;
+};
+
+static bool cancel_cb(void *arg)
+{
+	struct cancel_arg *c = arg;
+
+	return ++c->calls > c->after;
+}
+
+static void test_cancellation(void)
+{
+	struct cancel_arg ca;
+	struct bn *f;
+
+	for (long after = 0; after < 60; after += 7) {
+		struct bn_ctx ctx = { cancel_cb, &ca, 0, 0 };
+
+		ca.calls = 0;
+		ca.after = after;
+		KT_EXPECT(bn_fib(&f, 2000000, &ctx) == -ECANCELED,
+			  "cancel after %ld", after);
+		KT_EXPECT(ca.calls == after + 1, "stops at once: %ld calls",
+			  ca.calls);
+		KT_EXPECT(ctx.bytes_now == 0, "leak after cancel");
+	}
+	/* conversion */
+	{
+		struct bn_ctx ctx = { cancel_cb, &ca, 0, 0 };
+		struct strsink k = { .fail_at = -1 };
+		int err;
+
+		ca.calls = 0;
+		ca.after = 1000000;
+		err = bn_fib(&f, 300000, &ctx);
+		KT_ASSERT(err == 0, "fib");
+		ca.calls = 0;
+		ca.after = 3;
+		KT_EXPECT(bn_to_text(f, 10, str_sink, &k, &ctx) == -ECANCELED,
+			  "conversion cancels");
+		bn_free_ctx(f, &ctx);
+		free(k.s);
+		KT_EXPECT(ctx.bytes_now == 0, "leak");
+	}
+}
+
+static void test_sink_errors(void)
+{
+	struct bn *f;
+	struct bn_ctx ctx = { 0 };
+	int err = bn_fib(&f, 100000, &ctx);
+
+	KT_ASSERT(err == 0, "fib");
+	for (unsigned int base = 10; base <= 16; base += 6) {
+		for (int at = 0; at < 4; at++) {
+			struct strsink k = { .fail_at = at };
+
+			KT_EXPECT(bn_to_text(f, base, str_sink, &k, &ctx) ==
+				  -EPIPE, "sink error base %u", base);
+			KT_EXPECT(k.max_piece <= BN_SINK_CHUNK, "piece");
+			free(k.s);
+		}
+	}
+	KT_EXPECT(bn_to_text(f, 8, str_sink, NULL, &ctx) == -EINVAL, "base");
+	bn_free_ctx(f, &ctx);
+	KT_EXPECT(ctx.bytes_now == 0, "leak");
+	KT_EXPECT(bn_fib(&f, BN_FIB_MAX + 1U, NULL) == -EINVAL && !f, "max");
+}
+
+static void test_peak_bound_samples(void)
+{
+	/* bound >= measured across size classes, by a counting context */
+	for (u32 n = 3001; n < 400000; n = n * 3 / 2 + 7)
+		KT_EXPECT(check_fib(n, true), "F(%u) bound", n);
+}
+
+static void test_fib_big(void)
+{
+	KT_EXPECT(check_fib(10000000, true), "F(10^7)");
+}
+
+static int run_big(void)
+{
+	KT_RUN(test_fib_big);
+	return ktest_summary("bignum-big");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--big"))
+		return run_big();
+	KT_RUN(test_add_sub_shift);
+	KT_RUN(test_mul_schoolbook_karatsuba);
+	KT_RUN(test_mul_ssa);
+	KT_RUN(test_mul_dispatch);
+	KT_RUN(test_divide);
+	KT_RUN(test_conversion_random);
+	KT_RUN(test_fib_text_len);
+	KT_RUN(test_fib_to_buf);
+	KT_RUN(test_fib_0_3000);
+	KT_RUN(test_fib_small_thresholds);
+	KT_RUN(test_fib_large);
+	KT_RUN(test_peak_bound_samples);
+	KT_RUN(test_alloc_failures);
+	KT_RUN(test_cancellation);
+	KT_RUN(test_sink_errors);
+	return ktest_summary("bignum");
+}
