@@ -11,11 +11,21 @@ UNIT_CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	-fno-omit-frame-pointer -Iinclude -Ihttp -Itools/testing/unit
 
 $(BUILD)/unit/http_response_test: tools/testing/unit/http_response_test.c \
-		http/response.c http/route.c http/response.h http/route.h \
+		http/response.c http/response.h \
 		include/khttpd_shim.h tools/testing/unit/ktest.h
 	@mkdir -p $(dir $@)
 	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 .PHONY: http-response-test
 http-response-test: $(BUILD)/unit/http_response_test
+	$<
+
+$(BUILD)/unit/cache_clock_test: tools/testing/unit/cache_clock_test.c \
+		cache/clock.c cache/clock.h include/khttpd_shim.h \
+		tools/testing/unit/ktest.h
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) $(UNIT_CFLAGS) -Icache -o $@ $(filter %.c,$^)
+
+.PHONY: cache-clock-test
+cache-clock-test: $(BUILD)/unit/cache_clock_test
 	$<
