@@ -98,7 +98,7 @@ include tools/testing/unit/unit.mk
 -include http/parser.mk
 -include tools/tools.mk
 
-UNIT_SUITES := http-response-test
+UNIT_SUITES := http-response-test cache-clock-test
 ifneq ($(wildcard bignum/bignum.mk),)
 UNIT_SUITES += bignum-test
 endif
@@ -120,3 +120,4 @@ check-guest:
 	@$(MAKE) --no-print-directory initramfs
 	@$(PYTHON) tools/testing/guest/run.py --kernel $(GUEST_KERNEL)/vmlinuz \
 		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/check --accel $(ACCEL)
+-include tools/bench/bench.mk

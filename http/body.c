@@ -5,7 +5,9 @@
  * A body is written once by whoever makes it (a computation, the stats
  * page, an error) and then only read: by every response that sends it and
  * by the cache.  The last reference frees it and returns what it was
- * charged to the server's in-flight memory budget.
+ * charged to the server's in-flight memory budget (unless the cache took
+ * the charge over).  Freeing may happen in an RCU callback: kvfree()
+ * defers the vfree() then.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -68,8 +70,22 @@ void khttpd_body_put(struct khttpd_body *body)
 {
 	if (!body || !refcount_dec_and_test(&body->ref))
 		return;
-	if (body->srv)
-		atomic64_sub(body->charge, &body->srv->inflight_bytes);
+	khttpd_body_uncharge(body);
 	kvfree(body->data);
 	kfree(body);
+}
+
+/**
+ * khttpd_body_uncharge() - return what a body was charged to the server
+ * @body: the body
+ *
+ * Called when the body is freed, or earlier when the cache takes it over
+ * and counts it against its own cap instead.
+ */
+void khttpd_body_uncharge(struct khttpd_body *body)
+{
+	size_t charge = xchg(&body->charge, 0);
+
+	if (charge && body->srv)
+		atomic64_sub(charge, &body->srv->inflight_bytes);
 }

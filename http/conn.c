@@ -22,6 +22,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
+#include <linux/mm.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -29,9 +30,9 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "cache.h"
 #include "khttpd.h"
 #include "response.h"
-#include "route.h"
 
 #define RX_INITIAL		2048
 #define LINGER_TIME		(2 * HZ)
@@ -104,6 +105,7 @@ struct khttpd_conn {
 
 	/* the computation being waited for */
 	struct khttpd_job *job;
+	struct khttpd_job_wait wait;
 	struct pending_fib pending;
 };
 
@@ -165,7 +167,6 @@ static void conn_free_work(struct work_struct *work)
 
 	cancel_work_sync(&conn->io_work);
 	del_timer_sync(&conn->timer);
-	khttpd_job_free(conn->job);
 	khttpd_body_put(conn->body);
 	kfree(conn->rx);
 	sock_release(conn->sock);
@@ -189,8 +190,11 @@ static void conn_close(struct khttpd_conn *conn)
 	sk->sk_write_space = conn->saved_write_space;
 	sk->sk_state_change = conn->saved_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
-	if (conn->job)
-		khttpd_job_cancel(conn->job);
+	if (conn->job) {
+		/* The last one waiting cancels the computation. */
+		khttpd_job_leave(conn->job, &conn->wait);
+		conn->job = NULL;
+	}
 	del_timer(&conn->timer);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	mutex_lock(&srv->lock);
@@ -238,7 +242,8 @@ static int conn_start_response(struct khttpd_conn *conn, int status,
 	struct http_response_head h = {
 		.status = status,
 		.content_type = type,
-		.content_length = body ? body->len : 0,
+		.content_length = status == 304 ? HTTP_NO_LENGTH :
+				  body ? body->len : 0,
 		.close = conn->close_after,
 		.extra = extra,
 	};
@@ -285,45 +290,38 @@ static int conn_error(struct khttpd_conn *conn, int status,
 	return conn_start_response(conn, status, body, type, extra, head_only);
 }
 
-/* Send what fits; 0 when done or when the socket is full, or -errno. */
-static int conn_send(struct khttpd_conn *conn)
+/* Bytes sent, -EAGAIN when the socket is full, or another -errno. */
+static int send_copy(struct khttpd_conn *conn, const void *p, size_t len,
+		     bool more)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	size_t body_len = conn->tx_head_only || !conn->body ? 0 :
-			  conn->body->len;
-	struct kvec vec[2];
-	int nr, n;
+	struct msghdr msg = {
+		.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL | (more ? MSG_MORE : 0),
+	};
+	struct kvec vec = { .iov_base = (void *)p, .iov_len = len };
 
-	while (conn->head_sent < conn->head_len || conn->body_sent < body_len) {
-		size_t total = 0;
+	return kernel_sendmsg(conn->sock, &msg, &vec, 1, len);
+}
 
-		nr = 0;
-		if (conn->head_sent < conn->head_len) {
-			vec[nr].iov_base = conn->head + conn->head_sent;
-			vec[nr].iov_len = conn->head_len - conn->head_sent;
-			total += vec[nr++].iov_len;
-		}
-		if (conn->body_sent < body_len) {
-			vec[nr].iov_base = conn->body->data + conn->body_sent;
-			vec[nr].iov_len = min_t(size_t, body_len - conn->body_sent,
-						1 << 20);
-			total += vec[nr++].iov_len;
-		}
-		n = kernel_sendmsg(conn->sock, &msg, vec, nr, total);
-		if (n == -EAGAIN)
-			return 0;
-		if (n <= 0)
-			return n ? n : -EPIPE;
-		khttpd_stat_add(KHTTPD_STAT_BYTES_OUT, n);
-		conn->last_progress = jiffies;
-		if (conn->head_sent < conn->head_len) {
-			u32 h = min_t(u32, n, conn->head_len - conn->head_sent);
+/*
+ * A vmalloc()ed body is sent page by page with sendpage: TCP takes a
+ * reference on each page instead of copying it, and the page outlives a
+ * vfree() of the body until TCP lets it go.  Bodies are immutable, so
+ * what TCP sends later is what was there when it was queued.
+ */
+static int send_page(struct khttpd_conn *conn, const char *p, size_t len,
+		     bool more)
+{
+	size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(p));
+	int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 
-			conn->head_sent += h;
-			n -= h;
-		}
-		conn->body_sent += n;
-	}
+	if (more || chunk < len)
+		flags |= MSG_MORE;
+	return kernel_sendpage(conn->sock, vmalloc_to_page(p), offset_in_page(p),
+			       chunk, flags);
+}
+
+static void conn_response_done(struct khttpd_conn *conn)
+{
 	conn->tx_active = false;
 	khttpd_body_put(conn->body);
 	conn->body = NULL;
@@ -334,6 +332,42 @@ static int conn_send(struct khttpd_conn *conn)
 		conn->rx = NULL;
 		conn->rx_cap = 0;
 	}
+}
+
+/* Send what fits; 0 when done or when the socket is full, or -errno. */
+static int conn_send(struct khttpd_conn *conn)
+{
+	size_t body_len = conn->tx_head_only || !conn->body ? 0 :
+			  conn->body->len;
+	bool pages = body_len && khttpd_zerocopy &&
+		     is_vmalloc_addr(conn->body->data);
+	int n;
+
+	while (conn->head_sent < conn->head_len || conn->body_sent < body_len) {
+		if (conn->head_sent < conn->head_len) {
+			n = send_copy(conn, conn->head + conn->head_sent,
+				      conn->head_len - conn->head_sent,
+				      body_len > 0);
+		} else {
+			const char *p = conn->body->data + conn->body_sent;
+			size_t left = min_t(size_t, body_len - conn->body_sent,
+					    1 << 20);
+
+			n = pages ? send_page(conn, p, left, false) :
+				    send_copy(conn, p, left, false);
+		}
+		if (n == -EAGAIN)
+			return 0;
+		if (n <= 0)
+			return n ? n : -EPIPE;
+		khttpd_stat_add(KHTTPD_STAT_BYTES_OUT, n);
+		conn->last_progress = jiffies;
+		if (conn->head_sent < conn->head_len)
+			conn->head_sent += n;
+		else
+			conn->body_sent += n;
+	}
+	conn_response_done(conn);
 	return 0;
 }
 
@@ -348,18 +382,40 @@ static const char text_type[] = "text/plain; charset=utf-8";
 	"GET /fib/N?base=16  F(N) in lowercase hexadecimal\n"		\
 	"GET /stats          counters, as JSON\n"
 
+/* Everything a /fib response says besides its status and body. */
+static void fib_headers(char *buf, size_t size, u32 n, u32 base,
+			const char *cache, const struct khttpd_timing *t)
+{
+	int len;
+
+	len = scnprintf(buf, size,
+			"ETag: \"fib-%u-%u\"\r\n"
+			"Cache-Control: public, max-age=31536000, immutable\r\n",
+			n, base);
+	if (!t)
+		return;
+	scnprintf(buf + len, size - len,
+		  "X-Cache: %s\r\nServer-Timing: parse;dur=%llu.%03llu, "
+		  "queue;dur=%llu.%03llu, compute;dur=%llu.%03llu, "
+		  "convert;dur=%llu.%03llu, total;dur=%llu.%03llu, "
+		  "cache;desc=%s\r\n",
+		  cache, t->parse / 1000000, t->parse / 1000 % 1000,
+		  t->queue / 1000000, t->queue / 1000 % 1000,
+		  t->compute / 1000000, t->compute / 1000 % 1000,
+		  t->convert / 1000000, t->convert / 1000 % 1000,
+		  t->total / 1000000, t->total / 1000 % 1000, cache);
+}
+
 static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
 			   bool head_only, struct khttpd_body *body,
-			   const struct khttpd_timing *t)
+			   const struct khttpd_timing *t, const char *cache)
 {
-	char extra[160];
+	struct khttpd_timing total = *t;
+	char extra[384];
 
-	snprintf(extra, sizeof(extra),
-		 "Server-Timing: parse;dur=%llu.%03llu, queue;dur=%llu.%03llu, compute;dur=%llu.%03llu, convert;dur=%llu.%03llu\r\n",
-		 t->parse / 1000000, t->parse / 1000 % 1000,
-		 t->queue / 1000000, t->queue / 1000 % 1000,
-		 t->compute / 1000000, t->compute / 1000 % 1000,
-		 t->convert / 1000000, t->convert / 1000 % 1000);
+	/* From the request's first byte to the response's head. */
+	total.total = ktime_get_ns() - conn->head_start_ns;
+	fib_headers(extra, sizeof(extra), n, base, cache, &total);
 	return conn_start_response(conn, 200, body, text_type, extra,
 				   head_only);
 }
@@ -375,9 +431,8 @@ static int conn_job_error(struct khttpd_conn *conn, int err, bool head_only)
 		return conn_error(conn, 503,
 				  "too many computations in progress, retry later",
 				  false, head_only);
-	case -EOPNOTSUPP:
-		return conn_error(conn, 501,
-				  "this build computes F(N) only for N up to 93",
+	case -EIO:
+		return conn_error(conn, 500, "internal error converting F(N)",
 				  false, head_only);
 	default:
 		return conn_error(conn, 503,
@@ -386,20 +441,48 @@ static int conn_job_error(struct khttpd_conn *conn, int err, bool head_only)
 	}
 }
 
-static int conn_route_fib(struct khttpd_conn *conn, u32 n, u32 base,
-			  bool head_only, u64 parse_ns)
+/* If-None-Match naming this (N, base): 304, nothing to compute. */
+static bool fib_not_modified(struct khttpd_conn *conn,
+			     const struct http_request *req, u32 n, u32 base)
 {
+	char etag[40];
+	int len;
+
+	if (!req->has_if_none_match)
+		return false;
+	len = scnprintf(etag, sizeof(etag), "\"fib-%u-%u\"", n, base);
+	return http_etag_match(conn->rx + req->if_none_match.off,
+			       req->if_none_match.len, etag, len);
+}
+
+static int conn_route_fib(struct khttpd_conn *conn,
+			  const struct http_request *req, u32 n, u32 base,
+			  u64 parse_ns)
+{
+	bool head_only = req->method == HTTP_METHOD_HEAD;
 	struct khttpd_timing t = { .parse = parse_ns };
-	struct khttpd_body *body = NULL;
+	struct khttpd_body *body;
+	char extra[160];
 	int err;
 
+	if (fib_not_modified(conn, req, n, base)) {
+		fib_headers(extra, sizeof(extra), n, base, NULL, NULL);
+		return conn_start_response(conn, 304, NULL, NULL, extra, true);
+	}
+	body = khttpd_cache_get(n, base);
+	if (body)
+		return conn_answer_fib(conn, n, base, head_only, body, &t,
+				       "hit");
 	if (khttpd_fib_is_quick(n)) {
 		err = khttpd_fib_text(n, base, &body, NULL, NULL, &t);
 		if (err)
 			return conn_job_error(conn, err, head_only);
-		return conn_answer_fib(conn, n, base, head_only, body, &t);
+		khttpd_cache_put(n, base, body);
+		return conn_answer_fib(conn, n, base, head_only, body, &t,
+				       "miss");
 	}
-	err = khttpd_job_submit(conn->srv, conn, n, base, &conn->job);
+	conn->wait.conn = conn;
+	err = khttpd_job_join(conn->srv, &conn->wait, n, base, &conn->job);
 	if (err)
 		return conn_job_error(conn, err, head_only);
 	conn->pending = (struct pending_fib){
@@ -413,19 +496,20 @@ static void conn_finish_job(struct khttpd_conn *conn)
 {
 	struct khttpd_job *job = conn->job;
 	struct pending_fib *p = &conn->pending;
+	struct khttpd_timing t;
 	int err;
 
-	if (!job)
+	if (!job || !smp_load_acquire(&job->done))
 		return;
-	conn->job = NULL;
-	job->timing.parse = p->parse_ns;
-	if (job->err) {
+	t = job->timing;
+	t.parse = p->parse_ns;
+	if (job->err)
 		err = conn_job_error(conn, job->err, p->head_only);
-	} else {
+	else
 		err = conn_answer_fib(conn, p->n, p->base, p->head_only,
-				      khttpd_body_get(job->body), &job->timing);
-	}
-	khttpd_job_free(job);
+				      khttpd_body_get(job->body), &t, "miss");
+	conn->job = NULL;
+	khttpd_job_leave(job, &conn->wait);
 	if (err)
 		conn_close(conn);
 }
@@ -444,8 +528,13 @@ static int conn_dispatch(struct khttpd_conn *conn,
 
 	conn->requests++;
 	khttpd_stat_inc(KHTTPD_STAT_REQUESTS);
+	/*
+	 * A client that expects 100-continue may or may not send its body
+	 * after a final response: the byte stream is ambiguous, so close.
+	 */
 	conn->close_after = !req->keep_alive ||
 			    conn->requests >= srv->cfg.max_requests ||
+			    (req->expect_continue && req->body != HTTP_BODY_NONE) ||
 			    READ_ONCE(srv->stopping);
 	if (req->method != HTTP_METHOD_GET && !head_only)
 		return conn_error(conn, 405, "only GET and HEAD are allowed",
@@ -466,8 +555,7 @@ static int conn_dispatch(struct khttpd_conn *conn,
 						   head_only);
 		break;
 	case HTTP_ROUTE_FIB:
-		return conn_route_fib(conn, route.n, route.base, head_only,
-				      parse_ns);
+		return conn_route_fib(conn, req, route.n, route.base, parse_ns);
 	default:
 		return conn_error(conn, 404, "no such resource", false,
 				  head_only);
@@ -690,11 +778,8 @@ static void conn_run(struct khttpd_conn *conn)
 		queue_work(conn->srv->io_wq, &conn->io_work);
 		return;
 	}
-	if (conn->peer_closed && !conn->tx_active) {
-		if (conn->job)
-			khttpd_job_cancel(conn->job);	/* client gone */
-		conn_close(conn);
-	}
+	if (conn->peer_closed && !conn->tx_active)
+		conn_close(conn);	/* leaves its computation, if any */
 }
 
 static void conn_io_work(struct work_struct *work)

@@ -115,6 +115,7 @@ struct khttpd_body {
 struct khttpd_body *khttpd_body_alloc(size_t size);
 struct khttpd_body *khttpd_body_printf(const char *fmt, ...) __printf(1, 2);
 void khttpd_body_put(struct khttpd_body *body);
+void khttpd_body_uncharge(struct khttpd_body *body);
 
 static inline struct khttpd_body *khttpd_body_get(struct khttpd_body *body)
 {
@@ -128,22 +129,33 @@ static inline struct khttpd_body *khttpd_body_get(struct khttpd_body *body)
  * @queue: waiting for a computation slot
  * @compute: computing F(N)
  * @convert: converting it to text
+ * @total: request's first byte to the response's head
+ *
+ * Sent as Server-Timing, in milliseconds with microsecond digits (the
+ * unit of the W3C Server Timing header).
  */
 struct khttpd_timing {
 	u64 parse;
 	u64 queue;
 	u64 compute;
 	u64 convert;
+	u64 total;
 };
 
 /**
- * struct khttpd_job - one computation of F(N) as text
+ * struct khttpd_job - one computation of F(N) as text, shared by every
+ * request for the same (N, base) that arrives while it runs
  * @work: runs on the server's compute workqueue
- * @conn: the connection waiting for it (holds a reference)
+ * @hnode: in the table of running jobs, until done
  * @srv: the server
+ * @ref: references: the worker, and each waiting connection
+ * @waiters: the waiting connections' struct khttpd_job_wait
+ * @nr_waiters: how many; the last to leave an unfinished job cancels it
+ * @key: (N, base)
  * @n: N
  * @base: 10 or 16
- * @cancelled: set when nobody wants the result any more
+ * @cancelled: set when nobody waits any more
+ * @done: the result is ready (read with smp_load_acquire())
  * @err: 0, or why there is no @body
  * @body: the text of F(N), on success
  * @reserved: bytes reserved from the in-flight budget while computing
@@ -152,16 +164,31 @@ struct khttpd_timing {
  */
 struct khttpd_job {
 	struct work_struct work;
-	struct khttpd_conn *conn;
+	struct hlist_node hnode;
 	struct khttpd_server *srv;
+	refcount_t ref;
+	struct list_head waiters;
+	unsigned int nr_waiters;
+	u64 key;
 	u32 n;
 	u32 base;
 	atomic_t cancelled;
+	bool done;
 	int err;
 	struct khttpd_body *body;
 	u64 reserved;
 	u64 queued_ns;
 	struct khttpd_timing timing;
+};
+
+/**
+ * struct khttpd_job_wait - a connection waiting for a job; embed it
+ * @node: on the job's waiters
+ * @conn: the connection
+ */
+struct khttpd_job_wait {
+	struct list_head node;
+	struct khttpd_conn *conn;
 };
 
 /* compute.c */
@@ -170,10 +197,9 @@ int khttpd_fib_text(u32 n, u32 base, struct khttpd_body **out,
 		    struct khttpd_timing *timing);
 u64 khttpd_fib_estimate(u32 n, u32 base);
 bool khttpd_fib_is_quick(u32 n);
-int khttpd_job_submit(struct khttpd_server *srv, struct khttpd_conn *conn,
-		      u32 n, u32 base, struct khttpd_job **out);
-void khttpd_job_cancel(struct khttpd_job *job);
-void khttpd_job_free(struct khttpd_job *job);
+int khttpd_job_join(struct khttpd_server *srv, struct khttpd_job_wait *wait,
+		    u32 n, u32 base, struct khttpd_job **out);
+void khttpd_job_leave(struct khttpd_job *job, struct khttpd_job_wait *wait);
 void khttpd_conn_job_done(struct khttpd_conn *conn);
 
 /* stats.c */
@@ -206,5 +232,6 @@ static inline void khttpd_stat_inc(enum khttpd_stat s)
 
 /* main.c */
 extern bool khttpd_debug;
+extern bool khttpd_zerocopy;
 
 #endif /* KHTTPD_H */

@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "cache.h"
 #include "khttpd.h"
 
 static ushort port = 8081;
@@ -80,6 +81,55 @@ static uint send_timeout_ms = 30000;
 module_param(send_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(send_timeout_ms, "ms a response may make no progress (30000)");
 
+static uint cache_mb = 64;
+module_param(cache_mb, uint, 0444);
+MODULE_PARM_DESC(cache_mb, "response cache cap in MiB, 0 disables it (64)");
+
+static int cache_flush_set(const char *val, const struct kernel_param *kp)
+{
+	bool flush;
+	int err = kstrtobool(val, &flush);
+
+	if (err)
+		return err;
+	if (flush)
+		khttpd_cache_flush();
+	return 0;
+}
+
+static int cache_flush_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "0\n");
+}
+
+static const struct kernel_param_ops cache_flush_ops = {
+	.set = cache_flush_set,
+	.get = cache_flush_get,
+};
+module_param_cb(cache_flush, &cache_flush_ops, NULL, 0644);
+MODULE_PARM_DESC(cache_flush, "write 1 to empty the response cache");
+
+static int cache_stats_get(char *buf, const struct kernel_param *kp)
+{
+	struct khttpd_cache_stats st;
+
+	khttpd_cache_read_stats(&st);
+	return sysfs_emit(buf,
+			  "entries=%llu bytes=%llu cap=%llu hits=%llu misses=%llu inserts=%llu evictions=%llu rejected=%llu joins=%llu\n",
+			  st.entries, st.bytes, st.cap, st.hits, st.misses,
+			  st.inserts, st.evictions, st.rejected, st.joins);
+}
+
+static const struct kernel_param_ops cache_stats_ops = {
+	.get = cache_stats_get,
+};
+module_param_cb(cache_stats, &cache_stats_ops, NULL, 0444);
+MODULE_PARM_DESC(cache_stats, "the response cache's figures (read-only)");
+
+bool khttpd_zerocopy = true;
+module_param_named(zerocopy, khttpd_zerocopy, bool, 0644);
+MODULE_PARM_DESC(zerocopy, "send large bodies with sendpage, not copies (on)");
+
 bool khttpd_debug;
 module_param_named(debug, khttpd_debug, bool, 0644);
 MODULE_PARM_DESC(debug, "log every response, rate-limited (off)");
@@ -121,10 +171,13 @@ static int __init khttpd_init(void)
 	err = khttpd_stats_init();
 	if (err)
 		return err;
+	err = khttpd_cache_init((size_t)cache_mb << 20);
+	if (err)
+		goto err_stats;
 	err = -ENOMEM;
 	srv->io_wq = alloc_workqueue("khttpd-io", WQ_MEM_RECLAIM, 0);
 	if (!srv->io_wq)
-		goto err_stats;
+		goto err_cache;
 	srv->compute_wq = alloc_workqueue("khttpd-compute", WQ_UNBOUND,
 					  srv->cfg.max_compute);
 	if (!srv->compute_wq)
@@ -142,6 +195,8 @@ err_compute:
 	destroy_workqueue(srv->compute_wq);
 err_io:
 	destroy_workqueue(srv->io_wq);
+err_cache:
+	khttpd_cache_exit();
 err_stats:
 	khttpd_stats_exit();
 	return err;
@@ -155,6 +210,7 @@ static void __exit khttpd_exit(void)
 	khttpd_conns_stop(srv);
 	destroy_workqueue(srv->compute_wq);
 	destroy_workqueue(srv->io_wq);
+	khttpd_cache_exit();
 	khttpd_stats_exit();
 	pr_info("unloaded\n");
 }
@@ -165,4 +221,4 @@ module_exit(khttpd_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("in-kernel HTTP/1.1 server of Fibonacci numbers");
 MODULE_AUTHOR("khttpd developers");
-MODULE_VERSION("0.2");
+MODULE_VERSION("0.3");

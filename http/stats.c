@@ -4,6 +4,7 @@
  */
 #include <linux/percpu.h>
 
+#include "cache.h"
 #include "khttpd.h"
 
 /* The statuses khttpd answers, each counted on its own. */
@@ -105,6 +106,7 @@ static char *json_stats(char *p, char *end, const struct khttpd_counters *c,
  */
 struct khttpd_body *khttpd_stats_json(struct khttpd_server *srv)
 {
+	struct khttpd_cache_stats cs;
 	struct khttpd_counters sum;
 	struct khttpd_body *body;
 	char *p, *end;
@@ -133,7 +135,13 @@ struct khttpd_body *khttpd_stats_json(struct khttpd_server *srv)
 		       (long long)atomic64_read(&srv->inflight_bytes));
 	p = json_stats(p, end, &sum, KHTTPD_STAT_JOBS_STARTED,
 		       KHTTPD_STAT_JOBS_REFUSED);
-	p += scnprintf(p, end - p, "}}\n");
+	khttpd_cache_read_stats(&cs);
+	p += scnprintf(p, end - p,
+		       "},\"cache\":{\"entries\":%llu,\"bytes\":%llu,\"cap\":%llu,"
+		       "\"hits\":%llu,\"misses\":%llu,\"inserts\":%llu,"
+		       "\"evictions\":%llu,\"rejected\":%llu,\"joins\":%llu}}\n",
+		       cs.entries, cs.bytes, cs.cap, cs.hits, cs.misses,
+		       cs.inserts, cs.evictions, cs.rejected, cs.joins);
 	body->len = p - body->data;
 	return body;
 }

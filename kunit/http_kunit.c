@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * http_kunit.c - KUnit suite of khttpd's response formatting and router,
+ * http_kunit.c - KUnit suite of khttpd's response formatting,
  * running the module's own sources in the kernel (UML, KASAN, lockdep).
  */
 #include <kunit/test.h>
 
 #include "response.h"
-#include "route.h"
 
 static void http_date_known_values(struct kunit *test)
 {
@@ -40,19 +39,9 @@ static void http_head_exact_size(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "Content-Length: 10\r\n"));
 }
 
-static void http_fib_u64_values(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, fib_u64(0), 0ULL);
-	KUNIT_EXPECT_EQ(test, fib_u64(1), 1ULL);
-	KUNIT_EXPECT_EQ(test, fib_u64(50), 12586269025ULL);
-	KUNIT_EXPECT_EQ(test, fib_u64(93), 12200160415121876738ULL);
-	KUNIT_EXPECT_EQ(test, fib_u64(94), 0ULL);
-}
-
 static struct kunit_case http_cases[] = {
 	KUNIT_CASE(http_date_known_values),
 	KUNIT_CASE(http_head_exact_size),
-	KUNIT_CASE(http_fib_u64_values),
 	{}
 };
 

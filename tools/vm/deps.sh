@@ -7,7 +7,8 @@
 #   build  - compile khttpd.ko against Debian's stock kernel headers
 #   guest  - boot Debian's stock kernel in QEMU with a busybox initramfs
 #   kunit  - run KUnit on UML from Debian's kernel source
-#   test   - user-space tests, fuzzers, benchmarks and tools
+#   test   - user-space tests, fuzzers and tools
+#   bench  - what `make bench` compares khttpd with (not installed by default)
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and
 # runs apt-get (update once, then install) only for what is missing.
@@ -18,6 +19,7 @@ declare -A GROUPS_PKGS=(
 	[guest]="qemu-system-x86 busybox-static cpio xz-utils zstd python3"
 	[kunit]="linux-source-6.1 flex bison bc python3 xz-utils"
 	[test]="libgmp-dev clang libclang-rt-14-dev python3 python3-gmpy2 python3-matplotlib curl"
+	[bench]="nginx-light hyperfine"
 )
 
 groups=("$@")

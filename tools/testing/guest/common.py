@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Helpers shared by the in-guest test cases: HTTP on raw sockets, asserts."""
 import socket
+import sys
 import time
 from email.utils import parsedate_to_datetime
 
 DEFAULT_ARGS = ""
+
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(0)     # F(N) has many digits
 
 
 class Context:
@@ -201,8 +205,39 @@ def check_common_headers(resp):
           "no framing")
 
 
+def fib_pair(n):
+    """(F(n), F(n+1)) by fast doubling on Python integers."""
+    if n == 0:
+        return 0, 1
+    a, b = fib_pair(n >> 1)
+    c = a * (2 * b - a)
+    d = a * a + b * b
+    return (d, c + d) if n & 1 else (c, d)
+
+
 def fib(n):
-    a, b = 0, 1
-    for _ in range(n):
-        a, b = b, a + b
-    return a
+    return fib_pair(n)[0]
+
+
+def fib_mod(n, p):
+    """F(n) mod p by fast doubling, for checking huge answers."""
+    def pair(k):
+        if k == 0:
+            return 0, 1
+        a, b = pair(k >> 1)
+        c = a * (2 * b - a) % p
+        d = (a * a + b * b) % p
+        return (d, (c + d) % p) if k & 1 else (c, d)
+    return pair(n)[0]
+
+
+def decimal_mod(digits, p):
+    """The value of a decimal string mod p, in blocks (no huge int)."""
+    r = 0
+    step = 10 ** 18 % p
+    for i in range(0, len(digits) - len(digits) % 18, 18):
+        r = (r * step + int(digits[i:i + 18])) % p
+    rest = digits[len(digits) - len(digits) % 18:]
+    if rest:
+        r = (r * pow(10, len(rest), p) + int(rest)) % p
+    return r

@@ -24,7 +24,7 @@ sys.path.insert(0, HERE)
 import guest as vm  # noqa: E402
 from common import Context  # noqa: E402
 
-MODULES = ["tests_basic", "tests_http11", "tests_lifecycle"]
+MODULES = ["tests_basic", "tests_http11", "tests_fib", "tests_lifecycle"]
 
 
 def collect(pattern):

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * http_response_test.c - user-space tests of http/response.c and
- * http/route.c (fib_u64), under ASan and UBSan.
+ * http_response_test.c - user-space tests of http/response.c under ASan
+ * and UBSan.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "ktest.h"
 #include "response.h"
-#include "route.h"
 
 static char out[2048];
 
@@ -85,29 +84,10 @@ static void test_reasons(void)
 	KT_EXPECT(!strcmp(http_status_reason(299), "Unknown"));
 }
 
-static void test_fib_u64(void)
-{
-	u64 a = 0, b = 1, t;
-	unsigned int n;
-
-	KT_EXPECT(fib_u64(0) == 0);
-	KT_EXPECT(fib_u64(1) == 1);
-	KT_EXPECT(fib_u64(10) == 55);
-	KT_EXPECT(fib_u64(93) == 12200160415121876738ULL);
-	KT_EXPECT(fib_u64(94) == 0);
-	for (n = 0; n <= FIB_U64_MAX_N; n++) {
-		KT_EXPECT(fib_u64(n) == a, "n=%u", n);
-		t = a + b;
-		a = b;
-		b = t;
-	}
-}
-
 int main(void)
 {
 	KT_RUN(test_dates);
 	KT_RUN(test_head_framing);
 	KT_RUN(test_reasons);
-	KT_RUN(test_fib_u64);
 	return ktest_summary("http-response");
 }

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cache.c - the response cache: an rhashtable of immutable bodies under a
+ * byte cap, evicted by CLOCK (clock.c).
+ *
+ * Lookups are lock-free: rhashtable_lookup() under RCU, then a reference
+ * on the body, which the entry's own reference keeps alive until a grace
+ * period after the entry leaves the table.  Hits only set the entry's
+ * referenced bit.  Insertions, evictions and flushes take one spinlock;
+ * they make room before adding, so the bytes held never exceed the cap,
+ * not even for a moment.  Every byte counts: the entry, the body's
+ * header and the body's allocation as the allocator rounds it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/percpu_counter.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "cache.h"
+#include "clock.h"
+#include "khttpd.h"
+
+struct cache_entry {
+	struct rhash_head node;
+	u64 key;
+	struct khttpd_body *body;
+	struct clock_node clock;
+	struct rcu_head rcu;
+};
+
+static const struct rhashtable_params cache_params = {
+	.key_len = sizeof(u64),
+	.key_offset = offsetof(struct cache_entry, key),
+	.head_offset = offsetof(struct cache_entry, node),
+	.automatic_shrinking = true,
+};
+
+static struct {
+	struct rhashtable table;
+	spinlock_t lock;		/* insert, evict, flush; the ring */
+	struct clock ring;
+	bool enabled;
+	atomic64_t hits, misses, inserts, evictions, rejected, joins;
+} cache;
+
+static u64 cache_key(u32 n, u32 base)
+{
+	return (u64)n << 8 | base;
+}
+
+/* Bytes an entry holding @body costs, as the allocators round them. */
+static size_t entry_charge(const struct khttpd_body *body)
+{
+	size_t data = is_vmalloc_addr(body->data) ? PAGE_ALIGN(body->len) :
+						    ksize(body->data);
+
+	return ksize(body) + data + sizeof(struct cache_entry) +
+	       sizeof(struct rhash_head);
+}
+
+static void entry_free_rcu(struct rcu_head *rcu)
+{
+	struct cache_entry *e = container_of(rcu, struct cache_entry, rcu);
+
+	khttpd_body_put(e->body);
+	kfree(e);
+}
+
+/* Take an entry out; the caller holds cache.lock. */
+static void entry_drop(struct cache_entry *e)
+{
+	rhashtable_remove_fast(&cache.table, &e->node, cache_params);
+	clock_remove(&cache.ring, &e->clock);
+	call_rcu(&e->rcu, entry_free_rcu);
+}
+
+/**
+ * khttpd_cache_init() - start the cache
+ * @cap: byte cap; 0 disables the cache
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int khttpd_cache_init(size_t cap)
+{
+	int err;
+
+	spin_lock_init(&cache.lock);
+	clock_init(&cache.ring, cap);
+	cache.enabled = cap > 0;
+	err = rhashtable_init(&cache.table, &cache_params);
+	return err;
+}
+
+/**
+ * khttpd_cache_exit() - drop every entry and wait until they are freed
+ */
+void khttpd_cache_exit(void)
+{
+	khttpd_cache_flush();
+	rcu_barrier();
+	rhashtable_destroy(&cache.table);
+}
+
+/**
+ * khttpd_cache_get() - look a body up, lock-free
+ * @n: N
+ * @base: 10 or 16
+ *
+ * Return: a new reference to the body, or NULL on a miss.
+ */
+struct khttpd_body *khttpd_cache_get(u32 n, u32 base)
+{
+	u64 key = cache_key(n, base);
+	struct khttpd_body *body = NULL;
+	struct cache_entry *e;
+
+	if (!cache.enabled)
+		return NULL;
+	rcu_read_lock();
+	e = rhashtable_lookup(&cache.table, &key, cache_params);
+	if (e) {
+		body = khttpd_body_get(e->body);
+		clock_touch(&e->clock);
+	}
+	rcu_read_unlock();
+	atomic64_inc(body ? &cache.hits : &cache.misses);
+	return body;
+}
+
+/**
+ * khttpd_cache_put() - offer a finished body to the cache
+ * @n: N
+ * @base: 10 or 16
+ * @body: the body; the cache takes its own reference if it keeps it
+ *
+ * A body that alone would exceed the cap is not kept.  Entries are
+ * evicted in CLOCK order until the new one fits.
+ */
+void khttpd_cache_put(u32 n, u32 base, struct khttpd_body *body)
+{
+	struct clock_node *victim;
+	struct cache_entry *e;
+	size_t charge;
+
+	if (!cache.enabled)
+		return;
+	charge = entry_charge(body);
+	if (charge > cache.ring.cap) {
+		atomic64_inc(&cache.rejected);
+		return;
+	}
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return;
+	e->key = cache_key(n, base);
+	e->body = khttpd_body_get(body);
+	spin_lock(&cache.lock);
+	while ((victim = clock_victim(&cache.ring, charge))) {
+		entry_drop(container_of(victim, struct cache_entry, clock));
+		atomic64_inc(&cache.evictions);
+	}
+	if (rhashtable_lookup_insert_fast(&cache.table, &e->node,
+					  cache_params)) {
+		/* Already there (a race), or no memory for the table. */
+		spin_unlock(&cache.lock);
+		khttpd_body_put(e->body);
+		kfree(e);
+		return;
+	}
+	clock_insert(&cache.ring, &e->clock, charge);
+	spin_unlock(&cache.lock);
+	khttpd_body_uncharge(body);
+	atomic64_inc(&cache.inserts);
+}
+
+/**
+ * khttpd_cache_flush() - drop every entry
+ *
+ * Bodies still being sent stay alive until their senders let them go.
+ */
+void khttpd_cache_flush(void)
+{
+	spin_lock(&cache.lock);
+	while (cache.ring.hand)
+		entry_drop(container_of(cache.ring.hand, struct cache_entry,
+					clock));
+	spin_unlock(&cache.lock);
+}
+
+/**
+ * khttpd_cache_count_join() - count a request that joined a computation
+ */
+void khttpd_cache_count_join(void)
+{
+	atomic64_inc(&cache.joins);
+}
+
+/**
+ * khttpd_cache_read_stats() - the cache's figures
+ * @st: filled in
+ */
+void khttpd_cache_read_stats(struct khttpd_cache_stats *st)
+{
+	spin_lock(&cache.lock);
+	st->entries = cache.ring.count;
+	st->bytes = cache.ring.used;
+	st->cap = cache.ring.cap;
+	spin_unlock(&cache.lock);
+	st->hits = atomic64_read(&cache.hits);
+	st->misses = atomic64_read(&cache.misses);
+	st->inserts = atomic64_read(&cache.inserts);
+	st->evictions = atomic64_read(&cache.evictions);
+	st->rejected = atomic64_read(&cache.rejected);
+	st->joins = atomic64_read(&cache.joins);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cache.h - the response cache: finished /fib bodies ready to send.
+ */
+#ifndef KHTTPD_CACHE_H
+#define KHTTPD_CACHE_H
+
+#include <linux/types.h>
+
+struct khttpd_body;
+
+/**
+ * struct khttpd_cache_stats - what the cache holds and did
+ * @entries: bodies held
+ * @bytes: bytes charged against the cap, metadata included
+ * @cap: the cap (cache_mb)
+ * @hits: lookups that found a body
+ * @misses: lookups that did not
+ * @inserts: bodies added
+ * @evictions: bodies dropped to make room
+ * @rejected: bodies too large to cache
+ * @joins: requests that waited for a computation already running
+ */
+struct khttpd_cache_stats {
+	u64 entries;
+	u64 bytes;
+	u64 cap;
+	u64 hits;
+	u64 misses;
+	u64 inserts;
+	u64 evictions;
+	u64 rejected;
+	u64 joins;
+};
+
+int khttpd_cache_init(size_t cap);
+void khttpd_cache_exit(void);
+struct khttpd_body *khttpd_cache_get(u32 n, u32 base);
+void khttpd_cache_put(u32 n, u32 base, struct khttpd_body *body);
+void khttpd_cache_flush(void);
+void khttpd_cache_count_join(void);
+void khttpd_cache_read_stats(struct khttpd_cache_stats *st);
+
+#endif /* KHTTPD_CACHE_H */

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cache_kunit.c - KUnit suite of the response cache (cache/cache.c and its
+ * CLOCK policy) in the kernel, under KASAN and lockdep: eviction order, the
+ * cap after every operation, concurrent lookups, insertions and flushes
+ * from several kthreads, and bodies that outlive their entries.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
+
+#include "cache.h"
+#include "khttpd.h"
+
+static struct khttpd_body *make_body(size_t len, char fill)
+{
+	struct khttpd_body *b = khttpd_body_alloc(len);
+
+	if (b)
+		memset(b->data, fill, len);
+	return b;
+}
+
+static void put_body(u32 n, size_t len)
+{
+	struct khttpd_body *b = make_body(len, 'a' + n % 26);
+
+	if (b) {
+		khttpd_cache_put(n, 10, b);
+		khttpd_body_put(b);
+	}
+}
+
+static bool cached(u32 n)
+{
+	struct khttpd_body *b = khttpd_cache_get(n, 10);
+
+	khttpd_body_put(b);
+	return b;
+}
+
+static void cache_roundtrip_and_bases(struct kunit *test)
+{
+	struct khttpd_body *b, *got;
+
+	KUNIT_ASSERT_EQ(test, khttpd_cache_init(1 << 20), 0);
+	b = make_body(100, 'x');
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	khttpd_cache_put(7, 10, b);
+	got = khttpd_cache_get(7, 10);
+	KUNIT_EXPECT_PTR_EQ(test, got, b);
+	KUNIT_EXPECT_NULL(test, khttpd_cache_get(7, 16));
+	KUNIT_EXPECT_NULL(test, khttpd_cache_get(8, 10));
+	khttpd_body_put(got);
+	khttpd_body_put(b);
+	khttpd_cache_exit();
+}
+
+static void cache_fifo_then_second_chance(struct kunit *test)
+{
+	struct khttpd_cache_stats st;
+	u32 n;
+
+	KUNIT_ASSERT_EQ(test, khttpd_cache_init(64 << 10), 0);
+	for (n = 0; n < 100; n++)
+		put_body(n, 4000);
+	khttpd_cache_read_stats(&st);
+	KUNIT_EXPECT_LE(test, st.bytes, st.cap);
+	KUNIT_EXPECT_GT(test, st.evictions, 0ULL);
+	/* Without hits the newest survive, the oldest went first. */
+	KUNIT_EXPECT_TRUE(test, cached(99));
+	KUNIT_EXPECT_FALSE(test, cached(0));
+	/* A body hit before every insertion is never evicted. */
+	for (n = 100; n < 300; n++) {
+		KUNIT_ASSERT_TRUE(test, cached(99));
+		put_body(n, 4000);
+	}
+	KUNIT_EXPECT_TRUE(test, cached(99));
+	khttpd_cache_exit();
+}
+
+static void cache_cap_after_every_put(struct kunit *test)
+{
+	struct khttpd_cache_stats st;
+	u32 n;
+
+	KUNIT_ASSERT_EQ(test, khttpd_cache_init(256 << 10), 0);
+	for (n = 0; n < 2000; n++) {
+		put_body(get_random_u32() % 500, 1 + get_random_u32() % 20000);
+		khttpd_cache_read_stats(&st);
+		KUNIT_ASSERT_LE(test, st.bytes, st.cap);
+	}
+	/* Bigger than the cap: served by the caller, never kept. */
+	put_body(5000, 300 << 10);
+	khttpd_cache_read_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.rejected, 1ULL);
+	KUNIT_EXPECT_FALSE(test, cached(5000));
+	khttpd_cache_exit();
+}
+
+static void cache_flush_while_referenced(struct kunit *test)
+{
+	struct khttpd_cache_stats st;
+	struct khttpd_body *got;
+	size_t i;
+
+	KUNIT_ASSERT_EQ(test, khttpd_cache_init(1 << 20), 0);
+	put_body(3, 200000);		/* vmalloc()ed */
+	got = khttpd_cache_get(3, 10);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	khttpd_cache_flush();
+	rcu_barrier();
+	khttpd_cache_read_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.entries, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.bytes, 0ULL);
+	for (i = 0; i < got->len; i++)
+		if (got->data[i] != 'd')
+			break;
+	KUNIT_EXPECT_EQ(test, i, got->len);	/* KASAN: no use after free */
+	khttpd_body_put(got);
+	khttpd_cache_exit();
+}
+
+struct hammer {
+	struct completion done;
+	int id;
+	unsigned long ops;
+};
+
+static int hammer_fn(void *arg)
+{
+	struct hammer *h = arg;
+	unsigned long end = jiffies + HZ;
+
+	while (time_before(jiffies, end)) {
+		u32 r = get_random_u32();
+		u32 n = r % 64;
+
+		if (h->id == 0 && r % 512 == 0)
+			khttpd_cache_flush();
+		else if (r % 4 == 0)
+			put_body(n, 1000 + n * 500);
+		else
+			khttpd_body_put(khttpd_cache_get(n, 10));
+		h->ops++;
+		cond_resched();
+	}
+	complete(&h->done);
+	return 0;
+}
+
+static void cache_concurrent_kthreads(struct kunit *test)
+{
+	struct hammer h[4];
+	struct khttpd_cache_stats st;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, khttpd_cache_init(128 << 10), 0);
+	for (i = 0; i < ARRAY_SIZE(h); i++) {
+		h[i].id = i;
+		h[i].ops = 0;
+		init_completion(&h[i].done);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(hammer_fn, &h[i],
+							    "khttpd-hammer%d",
+							    i)));
+	}
+	for (i = 0; i < ARRAY_SIZE(h); i++) {
+		wait_for_completion(&h[i].done);
+		KUNIT_EXPECT_GT(test, h[i].ops, 0UL);
+	}
+	khttpd_cache_read_stats(&st);
+	KUNIT_EXPECT_LE(test, st.bytes, st.cap);
+	KUNIT_EXPECT_GT(test, st.hits + st.misses, 0ULL);
+	khttpd_cache_exit();
+}
+
+static struct kunit_case cache_cases[] = {
+	KUNIT_CASE(cache_roundtrip_and_bases),
+	KUNIT_CASE(cache_fifo_then_second_chance),
+	KUNIT_CASE(cache_cap_after_every_put),
+	KUNIT_CASE(cache_flush_while_referenced),
+	KUNIT_CASE(cache_concurrent_kthreads),
+	{}
+};
+
+static struct kunit_suite cache_suite = {
+	.name = "khttpd-cache",
+	.test_cases = cache_cases,
+};
+
+kunit_test_suite(cache_suite);
