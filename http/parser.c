@@ -403,6 +403,20 @@ static enum http_result field_host(struct http_parser *p, const char *v,
 }
 
 /* Act on the fields the parser knows; the value is trimmed of OWS. */
+/*
+ * A field that counts only if it appears once (a second line makes the
+ * request unconditional, or the Range ignored): remember the value and
+ * count up to two.
+ */
+static void single_field(struct http_span *span, u8 *count, u32 voff,
+			 u32 vlen)
+{
+	if (*count < 2)
+		(*count)++;
+	span->off = voff;
+	span->len = vlen;
+}
+
 static enum http_result known_field(struct http_parser *p, const char *buf,
 				    const char *name, u32 nlen, u32 voff,
 				    u32 vlen)
@@ -422,12 +436,15 @@ static enum http_result known_field(struct http_parser *p, const char *buf,
 			p->req.expect_continue = true;
 		return HTTP_NEED_MORE;
 	}
-	if (equal_nocase(name, nlen, "if-none-match")) {
-		if (p->inm_count < 2)
-			p->inm_count++;
-		p->req.if_none_match.off = voff;
-		p->req.if_none_match.len = vlen;
-	}
+	if (equal_nocase(name, nlen, "if-none-match"))
+		single_field(&p->req.if_none_match, &p->inm_count, voff, vlen);
+	else if (equal_nocase(name, nlen, "range"))
+		single_field(&p->req.range, &p->range_count, voff, vlen);
+	else if (equal_nocase(name, nlen, "if-range"))
+		single_field(&p->req.if_range, &p->if_range_count, voff, vlen);
+	else if (equal_nocase(name, nlen, "if-modified-since"))
+		single_field(&p->req.if_modified_since, &p->ims_count, voff,
+			     vlen);
 	return HTTP_NEED_MORE;
 }
 
@@ -481,6 +498,16 @@ static enum http_result body_framing(struct http_parser *p)
 	return HTTP_HEAD_COMPLETE;
 }
 
+/* Whether a single_field() value stands; clear it if not. */
+static bool keep_single(struct http_span *span, u8 count)
+{
+	if (count == 1)
+		return true;
+	span->off = 0;
+	span->len = 0;
+	return false;
+}
+
 static enum http_result head_complete(struct http_parser *p, u32 head_len,
 				      struct http_request *req)
 {
@@ -493,9 +520,13 @@ static enum http_result head_complete(struct http_parser *p, u32 head_len,
 	else
 		p->req.keep_alive = p->req.version == 1 ||
 				    (p->flags & F_KEEP_ALIVE);
-	p->req.has_if_none_match = p->inm_count == 1;
-	if (!p->req.has_if_none_match)
-		memset(&p->req.if_none_match, 0, sizeof(p->req.if_none_match));
+	p->req.has_if_none_match = keep_single(&p->req.if_none_match,
+					       p->inm_count);
+	p->req.has_range = keep_single(&p->req.range, p->range_count);
+	p->req.has_if_range = keep_single(&p->req.if_range,
+					  p->if_range_count);
+	p->req.has_if_modified_since =
+		keep_single(&p->req.if_modified_since, p->ims_count);
 	p->req.head_len = head_len;
 	*req = p->req;
 	start_head(p);

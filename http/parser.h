@@ -151,6 +151,14 @@ struct http_span {
  *                 field appeared exactly once (with more field lines the
  *                 request is treated as unconditional)
  * @has_if_none_match: whether @if_none_match is set
+ * @range: the Range field value, trimmed; like @if_none_match, set only
+ *         if the field appeared exactly once
+ * @has_range: whether @range is set
+ * @if_range: the If-Range field value, set only if it appeared once
+ * @has_if_range: whether @if_range is set
+ * @if_modified_since: the If-Modified-Since field value, set only if it
+ *                     appeared once
+ * @has_if_modified_since: whether @if_modified_since is set
  * @keep_alive: the connection may stay open after the response
  * @expect_continue: "Expect: 100-continue" was sent: the client may wait
  *                   for a 100 (Continue) before sending the body, so a
@@ -171,6 +179,12 @@ struct http_request {
 	bool has_host;
 	struct http_span if_none_match;
 	bool has_if_none_match;
+	struct http_span range;
+	bool has_range;
+	struct http_span if_range;
+	bool has_if_range;
+	struct http_span if_modified_since;
+	bool has_if_modified_since;
 	bool keep_alive;
 	bool expect_continue;
 	enum http_body body;
@@ -193,6 +207,9 @@ struct http_parser {
 	u8 flags;
 	u8 te_flags;
 	u8 inm_count;
+	u8 range_count;
+	u8 if_range_count;
+	u8 ims_count;
 	u32 scanned;
 	u32 line_start;
 	u32 section_start;

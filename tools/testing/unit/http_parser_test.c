@@ -532,6 +532,29 @@ static void test_if_none_match(void)
 	KT_EXPECT(!r.has_if_none_match && r.if_none_match.len == 0);
 }
 
+static void test_range_and_conditionals(void)
+{
+	struct http_request r;
+	const char *in = REQ("GET /f HTTP/1.1",
+			     "Range: bytes=0-9 \r\n"
+			     "If-Range: \"e\"\r\n"
+			     "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n");
+
+	KT_ASSERT(first_request(in, &r));
+	KT_EXPECT(r.has_range && span_is(in, r.range, "bytes=0-9"));
+	KT_EXPECT(r.has_if_range && span_is(in, r.if_range, "\"e\""));
+	KT_EXPECT(r.has_if_modified_since &&
+		  span_is(in, r.if_modified_since,
+			  "Sun, 06 Nov 1994 08:49:37 GMT"));
+	/* Twice: ignored, the request is served whole and unconditionally. */
+	KT_ASSERT(first_request(REQ("GET /f HTTP/1.1", "Range: bytes=0-1\r\n"
+				    "range: bytes=2-3\r\n"
+				    "If-Modified-Since: x\r\n"
+				    "If-Modified-Since: y\r\n"), &r));
+	KT_EXPECT(!r.has_range && r.range.len == 0);
+	KT_EXPECT(!r.has_if_modified_since && !r.has_if_range);
+}
+
 static bool etag(const char *list, const char *tag)
 {
 	return http_etag_match(list, strlen(list), tag, strlen(tag));
@@ -822,6 +845,7 @@ int main(void)
 	KT_RUN(test_pipelined);
 	KT_RUN(test_many_pipelined);
 	KT_RUN(test_if_none_match);
+	KT_RUN(test_range_and_conditionals);
 	KT_RUN(test_etag_match);
 	KT_RUN(test_limit_request_line);
 	KT_RUN(test_limit_header_bytes);
