@@ -85,6 +85,7 @@ class Guest:
         self.proc = None
         self.ctl = None
         self.buf = b""
+        self.seq = 0
         os.makedirs(workdir, exist_ok=True)
         self.console_log = os.path.join(workdir, "console.log")
         self.dmesg_log = os.path.join(workdir, "dmesg.log")
@@ -133,14 +134,16 @@ class Guest:
         if self.ctl is None:
             self.kill()
             raise GuestError("no control socket after %ds" % timeout)
-        # The agent may not be reading yet: poll with a no-op command.
+        # The agent may not be reading yet: poll with a no-op command,
+        # waiting longer each time (a loaded host boots slowly).
+        wait = 2
         while time.monotonic() < deadline:
             try:
-                rc, out = self.run("echo up", timeout=2)
+                rc, out = self.run("echo up", timeout=wait)
                 if rc == 0 and out.strip() == "up":
                     return self
             except GuestError:
-                self.buf = b""
+                wait = min(wait * 2, 30)
         self.kill()
         raise GuestError("guest agent did not answer in %ds" % timeout)
 
@@ -164,15 +167,20 @@ class Guest:
         """Run a shell command in the guest; return (status, output)."""
         if self.ctl is None:
             raise GuestError("guest is not running")
-        self.ctl.sendall(base64.b64encode(cmd.encode()) + b"\n")
+        self.seq += 1
+        self.ctl.sendall(b"%d %s\n" % (self.seq,
+                                        base64.b64encode(cmd.encode())))
         deadline = time.monotonic() + timeout
         chunks = []
         while True:
             line = self._read_line(deadline)
-            if line.startswith(b"@@RC "):
-                rc = int(line[5:])
+            if not line.startswith(b"@@RC "):
+                chunks.append(line)
+                continue
+            seq, rc = (int(w) for w in line[5:].split())
+            if seq == self.seq:
                 break
-            chunks.append(line)
+            chunks = []     # the late answer of a command we gave up on
         out = base64.b64decode(b"".join(chunks)).decode(errors="replace")
         if check and rc != 0:
             raise GuestError("guest command %r failed (%d): %s" %
@@ -207,7 +215,7 @@ class Guest:
             except GuestError:
                 log = ""
             try:
-                self.ctl.sendall(base64.b64encode(b"poweroff -f") + b"\n")
+                self.ctl.sendall(b"0 %s\n" % base64.b64encode(b"poweroff -f"))
             except OSError:
                 pass
         try:
