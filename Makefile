@@ -29,7 +29,7 @@ KVER ?= $(GUEST_KVER)
 endif
 KDIR ?= /lib/modules/$(KVER)/build
 
-MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name 'sources.mk' \) 2>/dev/null) Kbuild
+MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name '*sources.mk' \) 2>/dev/null) Kbuild
 
 .PHONY: all modules clean install run check deps guest-module initramfs \
 	check-unit check-kunit check-guest
@@ -96,6 +96,7 @@ check:
 include tools/testing/unit/unit.mk
 -include bignum/bignum.mk
 -include http/parser.mk
+-include http/static.mk
 -include tools/tools.mk
 
 UNIT_SUITES := http-response-test cache-clock-test
@@ -104,6 +105,9 @@ UNIT_SUITES += bignum-test
 endif
 ifneq ($(wildcard http/parser.mk),)
 UNIT_SUITES += http-test
+endif
+ifneq ($(wildcard http/static.mk),)
+UNIT_SUITES += http-static-test
 endif
 ifneq ($(wildcard tools/tools.mk),)
 UNIT_SUITES += tools-test

@@ -9,6 +9,7 @@
  * the charge over).  Freeing may happen in an RCU callback: kvfree()
  * defers the vfree() then.
  */
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
@@ -33,6 +34,28 @@ struct khttpd_body *khttpd_body_alloc(size_t size)
 		return NULL;
 	}
 	body->len = size;
+	refcount_set(&body->ref, 1);
+	return body;
+}
+
+/**
+ * khttpd_body_file() - a body that is part of a file
+ * @file: the open file; the body takes over this reference
+ * @off: offset of the first byte
+ * @len: number of bytes
+ *
+ * Return: the body, or NULL (the caller still owns @file then).
+ */
+struct khttpd_body *khttpd_body_file(struct file *file, loff_t off,
+				     size_t len)
+{
+	struct khttpd_body *body = kzalloc(sizeof(*body), GFP_KERNEL);
+
+	if (!body)
+		return NULL;
+	body->file = file;
+	body->file_off = off;
+	body->len = len;
 	refcount_set(&body->ref, 1);
 	return body;
 }
@@ -71,6 +94,8 @@ void khttpd_body_put(struct khttpd_body *body)
 	if (!body || !refcount_dec_and_test(&body->ref))
 		return;
 	khttpd_body_uncharge(body);
+	if (body->file)
+		fput(body->file);
 	kvfree(body->data);
 	kfree(body);
 }

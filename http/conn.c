@@ -22,7 +22,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -33,6 +35,7 @@
 #include "cache.h"
 #include "khttpd.h"
 #include "response.h"
+#include "static.h"
 
 #define RX_INITIAL		2048
 #define LINGER_TIME		(2 * HZ)
@@ -102,6 +105,9 @@ struct khttpd_conn {
 	struct khttpd_body *body;
 	size_t body_sent;
 	unsigned long last_progress;
+	char *fbuf;		/* file bytes read, for filesystems that */
+	u32 fbuf_len;		/* cannot lend their page-cache pages */
+	u32 fbuf_off;
 
 	/* the computation being waited for */
 	struct khttpd_job *job;
@@ -169,6 +175,7 @@ static void conn_free_work(struct work_struct *work)
 	del_timer_sync(&conn->timer);
 	khttpd_body_put(conn->body);
 	kfree(conn->rx);
+	kfree(conn->fbuf);
 	sock_release(conn->sock);
 	kfree(conn);
 	khttpd_stat_inc(KHTTPD_STAT_CLOSED);
@@ -269,25 +276,36 @@ static int conn_start_response(struct khttpd_conn *conn, int status,
 	return 0;
 }
 
-/* An error with a one-line plain-text reason; @close ends the connection. */
-static int conn_error(struct khttpd_conn *conn, int status,
-		      const char *reason, bool close, bool head_only)
+/*
+ * An error with a one-line plain-text reason and @extra header lines;
+ * @close ends the connection.
+ */
+static int conn_error_with(struct khttpd_conn *conn, int status,
+			   const char *reason, const char *extra, bool close,
+			   bool head_only)
 {
 	static const char type[] = "text/plain; charset=utf-8";
-	const char *extra = NULL;
 	struct khttpd_body *body;
 
 	if (close)
 		conn->close_after = true;
-	if (status == 405)
-		extra = "Allow: GET, HEAD\r\n";
-	else if (status == 503)
-		extra = "Retry-After: 1\r\n";
 	body = khttpd_body_printf("%d %s: %s\n", status,
 				  http_status_reason(status), reason);
 	if (!body)
 		return -ENOMEM;
 	return conn_start_response(conn, status, body, type, extra, head_only);
+}
+
+static int conn_error(struct khttpd_conn *conn, int status,
+		      const char *reason, bool close, bool head_only)
+{
+	const char *extra = NULL;
+
+	if (status == 405)
+		extra = "Allow: GET, HEAD\r\n";
+	else if (status == 503)
+		extra = "Retry-After: 1\r\n";
+	return conn_error_with(conn, status, reason, extra, close, head_only);
 }
 
 /* Bytes sent, -EAGAIN when the socket is full, or another -errno. */
@@ -320,11 +338,67 @@ static int send_page(struct khttpd_conn *conn, const char *p, size_t len,
 			       chunk, flags);
 }
 
+/*
+ * A file body goes out from the page cache: each page is looked up (read
+ * from disk if need be) and lent to TCP with sendpage.  Filesystems whose
+ * pages cannot be read that way (tmpfs has no ->read_folio) are copied
+ * through a small buffer instead.  A file that shrank under us ends the
+ * connection: the length is already promised.
+ */
+#define FBUF_SIZE (16 << 10)
+
+static int send_file(struct khttpd_conn *conn, size_t left)
+{
+	struct file *file = conn->body->file;
+	struct address_space *mapping = file->f_mapping;
+	loff_t pos = conn->body->file_off + conn->body_sent;
+	struct page *page;
+	ssize_t n;
+
+	if (pos >= i_size_read(file_inode(file)))
+		return -EIO;
+	if (khttpd_zerocopy && mapping->a_ops->read_folio) {
+		size_t off = offset_in_page(pos);
+		size_t chunk = min_t(size_t, left, PAGE_SIZE - off);
+
+		page = read_cache_page(mapping, pos >> PAGE_SHIFT, NULL, file);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		n = kernel_sendpage(conn->sock, page, off, chunk,
+				    MSG_DONTWAIT | MSG_NOSIGNAL |
+				    (chunk < left ? MSG_MORE : 0));
+		put_page(page);
+		return n;
+	}
+	if (!conn->fbuf) {
+		conn->fbuf = kmalloc(FBUF_SIZE, GFP_KERNEL);
+		if (!conn->fbuf)
+			return -ENOMEM;
+	}
+	if (conn->fbuf_off == conn->fbuf_len) {
+		n = kernel_read(file, conn->fbuf, min_t(size_t, left, FBUF_SIZE),
+				&pos);
+		if (n <= 0)
+			return n ? n : -EIO;
+		conn->fbuf_len = n;
+		conn->fbuf_off = 0;
+	}
+	n = send_copy(conn, conn->fbuf + conn->fbuf_off,
+		      conn->fbuf_len - conn->fbuf_off, false);
+	if (n > 0)
+		conn->fbuf_off += n;
+	return n;
+}
+
 static void conn_response_done(struct khttpd_conn *conn)
 {
 	conn->tx_active = false;
 	khttpd_body_put(conn->body);
 	conn->body = NULL;
+	kfree(conn->fbuf);
+	conn->fbuf = NULL;
+	conn->fbuf_len = 0;
+	conn->fbuf_off = 0;
 	conn->idle_since = jiffies;
 	if (!conn->rx_len) {
 		/* Idle connections keep no buffer. */
@@ -339,7 +413,7 @@ static int conn_send(struct khttpd_conn *conn)
 {
 	size_t body_len = conn->tx_head_only || !conn->body ? 0 :
 			  conn->body->len;
-	bool pages = body_len && khttpd_zerocopy &&
+	bool pages = body_len && khttpd_zerocopy && conn->body->data &&
 		     is_vmalloc_addr(conn->body->data);
 	int n;
 
@@ -348,6 +422,8 @@ static int conn_send(struct khttpd_conn *conn)
 			n = send_copy(conn, conn->head + conn->head_sent,
 				      conn->head_len - conn->head_sent,
 				      body_len > 0);
+		} else if (conn->body->file) {
+			n = send_file(conn, body_len - conn->body_sent);
 		} else {
 			const char *p = conn->body->data + conn->body_sent;
 			size_t left = min_t(size_t, body_len - conn->body_sent,
@@ -514,6 +590,33 @@ static void conn_finish_job(struct khttpd_conn *conn)
 		conn_close(conn);
 }
 
+/*
+ * A file or directory from the document root.  Return 1 if @index_only and
+ * there is no index.html (the caller answers), else as conn_start_response().
+ */
+static int conn_static(struct khttpd_conn *conn,
+		       const struct http_request *req, bool index_only)
+{
+	bool head_only = req->method == HTTP_METHOD_HEAD;
+	struct khttpd_static_reply *r;
+	int err;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	khttpd_static_serve(conn->srv, conn->rx, req, index_only, r);
+	if (!r->status)
+		err = 1;
+	else if (r->body || r->status == 304)
+		err = conn_start_response(conn, r->status, r->body, r->type,
+					  r->extra, head_only || !r->body);
+	else
+		err = conn_error_with(conn, r->status, r->reason, r->extra,
+				      false, head_only);
+	kfree(r);
+	return err;
+}
+
 /* A complete request head: answer it (or start its computation). */
 static int conn_dispatch(struct khttpd_conn *conn,
 			 const struct http_request *req)
@@ -545,6 +648,11 @@ static int conn_dispatch(struct khttpd_conn *conn,
 		return conn_error(conn, status, reason, false, head_only);
 	switch (route.kind) {
 	case HTTP_ROUTE_INDEX:
+		if (srv->has_docroot) {
+			status = conn_static(conn, req, true);
+			if (status <= 0)
+				return status;
+		}
 		body = khttpd_body_printf("%s", INDEX_TEXT);
 		break;
 	case HTTP_ROUTE_STATS:
@@ -557,6 +665,8 @@ static int conn_dispatch(struct khttpd_conn *conn,
 	case HTTP_ROUTE_FIB:
 		return conn_route_fib(conn, req, route.n, route.base, parse_ns);
 	default:
+		if (srv->has_docroot)
+			return conn_static(conn, req, false);
 		return conn_error(conn, 404, "no such resource", false,
 				  head_only);
 	}

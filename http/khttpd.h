@@ -12,6 +12,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
+#include <linux/path.h>
 #include <linux/refcount.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -66,6 +67,8 @@ struct khttpd_config {
  * @nr_jobs: computations queued or running
  * @inflight_bytes: memory reserved by computations and unsent results
  * @stopping: unload has begun
+ * @docroot: the document root (static.c), if @has_docroot
+ * @has_docroot: files are served
  */
 struct khttpd_server {
 	struct khttpd_config cfg;
@@ -81,6 +84,8 @@ struct khttpd_server {
 	atomic_t nr_jobs;
 	atomic64_t inflight_bytes;
 	bool stopping;
+	struct path docroot;
+	bool has_docroot;
 };
 
 /* listener.c */
@@ -97,11 +102,14 @@ void khttpd_conn_put(struct khttpd_conn *conn);
 /**
  * struct khttpd_body - an immutable, reference-counted response body
  * @ref: references: every response sending it, the cache
- * @len: bytes at @data
+ * @len: bytes of the body
  * @charge: bytes charged to the server's in-flight budget, returned when
  *          the body is freed
  * @srv: the server charged, or NULL
- * @data: the bytes
+ * @data: the bytes, for a body in memory; NULL for a file's
+ * @file: the open file, for a body that is a file's bytes
+ *        [@file_off, @file_off + @len)
+ * @file_off: where in @file the body starts
  */
 struct khttpd_body {
 	refcount_t ref;
@@ -109,10 +117,14 @@ struct khttpd_body {
 	size_t charge;
 	struct khttpd_server *srv;
 	char *data;
+	struct file *file;
+	loff_t file_off;
 };
 
 /* body.c */
 struct khttpd_body *khttpd_body_alloc(size_t size);
+struct khttpd_body *khttpd_body_file(struct file *file, loff_t off,
+				     size_t len);
 struct khttpd_body *khttpd_body_printf(const char *fmt, ...) __printf(1, 2);
 void khttpd_body_put(struct khttpd_body *body);
 void khttpd_body_uncharge(struct khttpd_body *body);

@@ -15,6 +15,7 @@
 
 #include "cache.h"
 #include "khttpd.h"
+#include "static.h"
 
 static ushort port = 8081;
 module_param(port, ushort, 0444);
@@ -80,6 +81,10 @@ MODULE_PARM_DESC(idle_timeout_ms, "ms a kept-alive connection may idle (5000)");
 static uint send_timeout_ms = 30000;
 module_param(send_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(send_timeout_ms, "ms a response may make no progress (30000)");
+
+static char docroot[256];
+module_param_string(docroot, docroot, sizeof(docroot), 0444);
+MODULE_PARM_DESC(docroot, "absolute path of the files to serve (none)");
 
 static uint cache_mb = 64;
 module_param(cache_mb, uint, 0444);
@@ -182,15 +187,20 @@ static int __init khttpd_init(void)
 					  srv->cfg.max_compute);
 	if (!srv->compute_wq)
 		goto err_io;
+	err = khttpd_static_init(srv, docroot);
+	if (err)
+		goto err_compute;
 	err = khttpd_listener_start(srv);
 	if (err) {
 		pr_err("cannot listen on [%s]:%u: %d\n", srv->cfg.bind, port, err);
-		goto err_compute;
+		goto err_static;
 	}
 	pr_info("listening on [%s]:%u\n", srv->cfg.bind[0] ? srv->cfg.bind : "::",
 		port);
 	return 0;
 
+err_static:
+	khttpd_static_exit(srv);
 err_compute:
 	destroy_workqueue(srv->compute_wq);
 err_io:
@@ -210,6 +220,7 @@ static void __exit khttpd_exit(void)
 	khttpd_conns_stop(srv);
 	destroy_workqueue(srv->compute_wq);
 	destroy_workqueue(srv->io_wq);
+	khttpd_static_exit(srv);
 	khttpd_cache_exit();
 	khttpd_stats_exit();
 	pr_info("unloaded\n");

@@ -18,11 +18,13 @@ class Context:
         self.guest = guest
         self.port = port
         self.loaded = False
+        self.args = None
 
     def load(self, args=DEFAULT_ARGS):
         rc, out = self.guest.insmod(args=("port=8081 " + args).strip())
         check(rc == 0, "insmod failed: %s" % out.strip())
         self.loaded = True
+        self.args = args
         check(wait_listening(self.port), "khttpd does not answer")
 
     def unload(self, timeout=30):
@@ -32,9 +34,11 @@ class Context:
         self.loaded = False
         return time.monotonic() - t
 
-    def ensure_loaded(self):
+    def ensure_loaded(self, args=DEFAULT_ARGS):
+        if self.loaded and self.args != args:
+            self.unload()
         if not self.loaded:
-            self.load()
+            self.load(args)
 
     def connect(self, timeout=10):
         return socket.create_connection(("127.0.0.1", self.port), timeout)

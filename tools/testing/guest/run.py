@@ -9,6 +9,11 @@ last case the guest's dmesg must be free of splats.  Prints "ok NAME" or
 "not ok NAME" per case and "# guest: pass=P fail=F".
 
 Usage: run.py --kernel VMLINUZ --initrd INITRD --workdir DIR [-k PATTERN]
+              [--mem MB] [--slow FACTOR] [--kmemleak] [--suite-name NAME]
+--kmemleak (a kernel with CONFIG_DEBUG_KMEMLEAK, tools/vm/debug-kernel.sh)
+takes a baseline after boot and fails the run on any object kmemleak
+reports after the final rmmod.  --slow is read by slow-sensitive cases as
+ctx.slow; --suite-name names the summary line ("# NAME: pass=P fail=F").
 """
 import argparse
 import importlib
@@ -24,12 +29,13 @@ sys.path.insert(0, HERE)
 import guest as vm  # noqa: E402
 from common import Context  # noqa: E402
 
-MODULES = ["tests_basic", "tests_http11", "tests_fib", "tests_lifecycle"]
+MODULES = ["tests_basic", "tests_http11", "tests_fib", "tests_static",
+           "tests_lifecycle", "tests_hostile"]
 
 
-def collect(pattern):
+def collect(pattern, modules):
     cases = []
-    for name in MODULES:
+    for name in modules or MODULES:
         mod = importlib.import_module(name)
         for attr in sorted(dir(mod)):
             if attr.startswith("test_") and (not pattern or
@@ -38,29 +44,64 @@ def collect(pattern):
     return cases
 
 
+KMEMLEAK = "/sys/kernel/debug/kmemleak"
+
+
+def kmemleak_baseline(g):
+    """Forget what kmemleak suspects before khttpd is ever loaded."""
+    g.run("echo scan > %s && echo clear > %s" % (KMEMLEAK, KMEMLEAK),
+          timeout=600, check=True)
+
+
+def kmemleak_report(g):
+    """Scan twice (objects must be 5s old and unreferenced in two scans)
+    and return what kmemleak reports: empty when nothing leaked."""
+    for _ in range(2):
+        g.run("sleep 6; echo scan > %s" % KMEMLEAK, timeout=600, check=True)
+    return g.run("cat %s" % KMEMLEAK, timeout=120, check=True)[1].strip()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--accel", default="auto")
-    ap.add_argument("-k", dest="pattern", default="")
+    ap.add_argument("-k", dest="pattern", default="",
+                    help="run only the cases whose name contains this")
+    ap.add_argument("-m", dest="modules", action="append",
+                    help="run only this module (tests_static, ...)")
+    ap.add_argument("--mem", type=int, default=2048, help="guest MiB")
+    ap.add_argument("--slow", type=float, default=1.0,
+                    help="timeout multiplier for a slow (debug) kernel")
+    ap.add_argument("--kmemleak", action="store_true",
+                    help="kmemleak must report nothing after the last rmmod")
+    ap.add_argument("--suite-name", default="guest")
     args = ap.parse_args()
+    suite = args.suite_name
 
     port = vm.free_port()
     g = vm.Guest(args.kernel, args.initrd, args.workdir, accel=args.accel,
-                 forwards=[(port, 8081)])
+                 forwards=[(port, 8081)], mem=args.mem)
     passed = failed = 0
     t0 = time.monotonic()
     try:
-        g.start()
+        g.start(timeout=int(180 * args.slow))
     except vm.GuestError as e:
         print("not ok guest-boot: %s" % e)
-        print("# guest: pass=0 fail=1")
+        print("# %s: pass=0 fail=1" % suite)
         return 1
-    print("# guest booted in %.1fs (%s)" % (time.monotonic() - t0, g.accel))
+    print("# %s booted in %.1fs (%s)" % (suite, time.monotonic() - t0,
+                                         g.accel))
+    if args.kmemleak:
+        try:
+            kmemleak_baseline(g)
+        except vm.GuestError as e:
+            failed += 1
+            print("not ok kmemleak-baseline: %s" % e)
     ctx = Context(g, port)
-    for name, fn in collect(args.pattern):
+    ctx.slow = args.slow
+    for name, fn in collect(args.pattern, args.modules):
         t = time.monotonic()
         try:
             ctx.ensure_loaded()
@@ -78,6 +119,22 @@ def main():
         if rc != 0:
             failed += 1
             print("not ok final-rmmod: %s" % out.strip())
+    if args.kmemleak:
+        try:
+            leaks = kmemleak_report(g)
+        except vm.GuestError as e:
+            leaks = "kmemleak scan failed: %s" % e
+        if leaks:
+            failed += 1
+            path = os.path.join(args.workdir, "kmemleak.log")
+            with open(path, "w") as f:
+                f.write(leaks + "\n")
+            print("not ok kmemleak (log: %s)" % path)
+            for line in leaks.splitlines()[:60]:
+                print("#   " + line)
+        else:
+            passed += 1
+            print("ok kmemleak")
     splats = g.stop()
     if splats:
         failed += 1
@@ -87,7 +144,7 @@ def main():
     else:
         passed += 1
         print("ok dmesg-clean")
-    print("# guest: pass=%d fail=%d" % (passed, failed))
+    print("# %s: pass=%d fail=%d" % (suite, passed, failed))
     return 1 if failed else 0
 
 

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * static.c - files and directory listings from the document root.
+ *
+ * Path safety comes in two layers.  http_path_to_relative() (path.c)
+ * refuses what no file name needs (NUL, backslashes, control bytes, "%2F")
+ * and every ".." segment, raw or encoded, and yields a relative name.
+ * That name is then looked up with vfs_path_lookup(LOOKUP_BENEATH) from the
+ * document root, so that no symlink can lead outside it either: the kernel
+ * fails such a walk with -EXDEV.  Both are answered 403.  Only regular
+ * files and directories are served, and only when they are readable by
+ * everyone (the server runs with kernel credentials, so it serves what an
+ * unprivileged user could read, like a web server running as nobody).
+ *
+ * File bodies are struct khttpd_body backed by the open file; conn.c sends
+ * them from the page cache (see khttpd_body_file()).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/slab.h>
+#include <linux/stat.h>
+#include <linux/timekeeping.h>
+
+#include "conditional.h"
+#include "khttpd.h"
+#include "listing.h"
+#include "mime.h"
+#include "path.h"
+#include "range.h"
+#include "response.h"
+#include "static.h"
+
+/*
+ * Exported by fs/namei.c for modules but declared only in fs/internal.h in
+ * 6.1: a lookup from a given starting point, which with LOOKUP_BENEATH
+ * fails with -EXDEV instead of leaving it ("..", absolute symlinks).
+ */
+int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
+		    const char *name, unsigned int flags, struct path *path);
+
+/* A listing names at most this many entries; larger directories are 403. */
+#define LISTING_MAX_ENTRIES 10000
+
+/**
+ * khttpd_static_init() - open the document root
+ * @srv: the server
+ * @docroot: absolute path of a directory, or "" to serve no files
+ *
+ * Return: 0, -EINVAL for a relative path, or the lookup's error.
+ */
+int khttpd_static_init(struct khttpd_server *srv, const char *docroot)
+{
+	int err;
+
+	if (!docroot[0])
+		return 0;
+	if (docroot[0] != '/') {
+		pr_err("docroot=%s is not an absolute path\n", docroot);
+		return -EINVAL;
+	}
+	err = kern_path(docroot, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
+			&srv->docroot);
+	if (err) {
+		pr_err("docroot=%s: %d\n", docroot, err);
+		return err;
+	}
+	srv->has_docroot = true;
+	return 0;
+}
+
+/**
+ * khttpd_static_exit() - let go of the document root
+ * @srv: the server
+ */
+void khttpd_static_exit(struct khttpd_server *srv)
+{
+	if (srv->has_docroot)
+		path_put(&srv->docroot);
+	srv->has_docroot = false;
+}
+
+static void reply_error(struct khttpd_static_reply *out, int status,
+			const char *reason)
+{
+	out->status = status;
+	out->reason = reason;
+}
+
+/* Readable by everyone: the files a web server running as nobody serves. */
+static bool world_readable(const struct kstat *st)
+{
+	if (S_ISDIR(st->mode))
+		return (st->mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH);
+	return st->mode & S_IROTH;
+}
+
+static int lookup_beneath(struct khttpd_server *srv, const char *rel,
+			  struct path *path)
+{
+	if (!rel[0]) {
+		*path = srv->docroot;
+		path_get(path);
+		return 0;
+	}
+	return vfs_path_lookup(srv->docroot.dentry, srv->docroot.mnt, rel,
+			       LOOKUP_FOLLOW | LOOKUP_BENEATH, path);
+}
+
+static void reply_lookup_error(struct khttpd_static_reply *out, int err)
+{
+	switch (err) {
+	case -EXDEV:
+		reply_error(out, 403, "the path leads outside the document root");
+		break;
+	case -ENAMETOOLONG:
+		reply_error(out, 414, "the path is too long");
+		break;
+	case -EACCES:
+	case -EPERM:
+		reply_error(out, 403, "permission denied");
+		break;
+	default:
+		/* -ENOENT, -ENOTDIR, -ELOOP (a symlink loop), ... */
+		reply_error(out, 404, "no such file");
+		break;
+	}
+}
+
+/* Validators: ETag and Last-Modified (clamped to now, RFC 9110 8.8.2.1). */
+static int file_validators(const struct kstat *st, s64 now, char *etag,
+			   s64 *last_modified)
+{
+	*last_modified = min_t(s64, st->mtime.tv_sec, now);
+	return http_file_etag(etag, HTTP_ETAG_SIZE, st->ino, st->size,
+			      st->mtime.tv_sec, st->mtime.tv_nsec);
+}
+
+static const char *span_or_null(const char *buf, struct http_span s,
+				bool has)
+{
+	return has ? http_span_ptr(buf, s) : NULL;
+}
+
+static void serve_file(const struct path *path, const struct kstat *st,
+		       const char *name, size_t name_len, const char *buf,
+		       const struct http_request *req,
+		       struct khttpd_static_reply *out)
+{
+	s64 now = ktime_get_real_seconds(), last_modified;
+	char etag[HTTP_ETAG_SIZE], date[HTTP_DATE_LEN + 1];
+	char content_range[HTTP_CONTENT_RANGE_SIZE];
+	struct http_range r = { 0, st->size };
+	struct http_cond c = { .method = req->method, .now = now };
+	struct file *file;
+	int etag_len, status = 200;
+	size_t n;
+
+	etag_len = file_validators(st, now, etag, &last_modified);
+	c.etag = etag;
+	c.etag_len = etag_len;
+	c.last_modified = last_modified;
+	c.if_none_match = span_or_null(buf, req->if_none_match,
+				       req->has_if_none_match);
+	c.if_none_match_len = req->if_none_match.len;
+	c.if_modified_since = span_or_null(buf, req->if_modified_since,
+					   req->has_if_modified_since);
+	c.if_modified_since_len = req->if_modified_since.len;
+	http_format_date(date, sizeof(date), last_modified);
+	n = scnprintf(out->extra, sizeof(out->extra),
+		      "ETag: %s\r\nLast-Modified: %s\r\nAccept-Ranges: bytes\r\n",
+		      etag, date);
+	out->type = http_mime_type(name, name_len);
+	status = http_conditional(&c);
+	if (status) {
+		out->status = status;	/* 304: headers, no body */
+		return;
+	}
+	if (req->method == HTTP_METHOD_GET && req->has_range &&
+	    (!req->has_if_range ||
+	     http_if_range(http_span_ptr(buf, req->if_range),
+			   req->if_range.len, etag, etag_len, last_modified,
+			   now)))
+		status = http_range_parse(http_span_ptr(buf, req->range),
+					  req->range.len, st->size, &r);
+	else
+		status = 200;
+	if (status == 206 || status == 416) {
+		http_content_range(content_range, sizeof(content_range), status,
+				   status == 206 ? &r : NULL, st->size);
+		scnprintf(out->extra + n, sizeof(out->extra) - n,
+			  "Content-Range: %s\r\n", content_range);
+	}
+	if (status == 416) {
+		reply_error(out, 416, "the range is outside the file");
+		return;
+	}
+	file = dentry_open(path, O_RDONLY | O_LARGEFILE, current_cred());
+	if (IS_ERR(file)) {
+		reply_lookup_error(out, PTR_ERR(file));
+		return;
+	}
+	out->body = khttpd_body_file(file, r.start, r.length);
+	if (!out->body) {
+		fput(file);
+		reply_error(out, 503, "out of memory, retry later");
+		return;
+	}
+	out->status = status;
+}
+
+struct listing_ctx {
+	struct dir_context ctx;
+	struct http_dirent *ents;
+	char *names;
+	size_t n, names_used, names_cap;
+	bool too_many;
+};
+
+static bool listing_actor(struct dir_context *ctx, const char *name,
+			  int len, loff_t off, u64 ino, unsigned int type)
+{
+	struct listing_ctx *lc = container_of(ctx, struct listing_ctx, ctx);
+
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return true;
+	if (lc->n == LISTING_MAX_ENTRIES ||
+	    lc->names_used + len > lc->names_cap) {
+		lc->too_many = true;
+		return false;
+	}
+	memcpy(lc->names + lc->names_used, name, len);
+	lc->ents[lc->n].name = lc->names + lc->names_used;
+	lc->ents[lc->n].name_len = len;
+	lc->ents[lc->n].is_dir = type == DT_DIR;
+	lc->names_used += len;
+	lc->n++;
+	return true;
+}
+
+/* Size, mtime and kind of each entry; entries that vanished are dropped. */
+static void listing_stat(struct dentry *dir, struct listing_ctx *lc)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < lc->n; i++) {
+		struct http_dirent *e = &lc->ents[i];
+		struct dentry *d;
+		struct inode *inode;
+
+		d = lookup_one_len_unlocked(e->name, dir, e->name_len);
+		if (IS_ERR(d))
+			continue;
+		inode = d_inode(d);
+		if (inode) {
+			e->is_dir = S_ISDIR(inode->i_mode);
+			e->size = i_size_read(inode);
+			e->mtime = inode->i_mtime.tv_sec;
+			lc->ents[kept++] = *e;
+		}
+		dput(d);
+		cond_resched();
+	}
+	lc->n = kept;
+}
+
+static void serve_listing(const struct path *path, const char *rel,
+			  size_t rel_len, struct khttpd_static_reply *out)
+{
+	struct listing_ctx lc = { .ctx.actor = listing_actor };
+	struct file *dir;
+	long len;
+	int err;
+
+	lc.ents = kvcalloc(LISTING_MAX_ENTRIES, sizeof(*lc.ents), GFP_KERNEL);
+	lc.names_cap = LISTING_MAX_ENTRIES * 64;
+	lc.names = kvmalloc(lc.names_cap, GFP_KERNEL);
+	dir = dentry_open(path, O_RDONLY | O_DIRECTORY, current_cred());
+	if (!lc.ents || !lc.names || IS_ERR(dir)) {
+		reply_error(out, IS_ERR(dir) ? 403 : 503,
+			    IS_ERR(dir) ? "cannot open the directory"
+					: "out of memory, retry later");
+		goto out;
+	}
+	err = iterate_dir(dir, &lc.ctx);
+	fput(dir);
+	if (err || lc.too_many) {
+		reply_error(out, 403, err ? "cannot read the directory"
+					  : "the directory is too large to list");
+		goto out;
+	}
+	listing_stat(path->dentry, &lc);
+	http_dirent_sort(lc.ents, lc.n);
+	len = http_listing_format(NULL, 0, rel, rel_len, lc.ents, lc.n);
+	out->body = len > 0 ? khttpd_body_alloc(len) : NULL;
+	if (!out->body) {
+		reply_error(out, 503, "out of memory, retry later");
+		goto out;
+	}
+	http_listing_format(out->body->data, len, rel, rel_len, lc.ents, lc.n);
+	out->status = 200;
+	out->type = "text/html; charset=utf-8";
+out:
+	kvfree(lc.names);
+	kvfree(lc.ents);
+}
+
+static void serve_directory(struct khttpd_server *srv, struct path *path,
+			    char *rel, const struct http_path_info *info,
+			    const char *buf, const struct http_request *req,
+			    bool index_only, struct khttpd_static_reply *out)
+{
+	struct path index;
+	struct kstat st;
+	int err;
+
+	err = vfs_path_lookup(path->dentry, path->mnt, "index.html",
+			      LOOKUP_FOLLOW | LOOKUP_BENEATH, &index);
+	if (!err) {
+		err = vfs_getattr(&index, &st, STATX_BASIC_STATS,
+				  AT_STATX_SYNC_AS_STAT);
+		if (!err && S_ISREG(st.mode) && world_readable(&st))
+			serve_file(&index, &st, "index.html", 10, buf, req, out);
+		else
+			reply_error(out, 403, "index.html is not readable");
+		path_put(&index);
+		return;
+	}
+	if (index_only)
+		return;			/* the caller answers "/" itself */
+	serve_listing(path, rel, info->len, out);
+}
+
+/* The path and query of the request-target. */
+static int target_parts(const char *buf, const struct http_request *req,
+			const char **path, size_t *path_len,
+			const char **query, size_t *query_len)
+{
+	const char *t = http_span_ptr(buf, req->target);
+	struct http_target tg;
+	const char *reason;
+
+	if (http_target_parse(t, req->target.len, false, &tg, &reason))
+		return -EINVAL;
+	*path = tg.path_len ? t + tg.path_off : "/";
+	*path_len = tg.path_len ? tg.path_len : 1;
+	*query = tg.has_query ? t + tg.query_off : NULL;
+	*query_len = tg.query_len;
+	return 0;
+}
+
+static void redirect_to_slash(const char *rel, size_t rel_len,
+			      const char *query, size_t query_len,
+			      struct khttpd_static_reply *out)
+{
+	char *loc = kmalloc(2 * HTTP_PATH_MAX, GFP_KERNEL);
+	int n;
+
+	n = loc ? http_path_redirect(loc, 2 * HTTP_PATH_MAX, rel, rel_len,
+				     query, query_len) : -ENOMEM;
+	if (n < 0 || n + 16 > sizeof(out->extra)) {
+		reply_error(out, 414, "the path is too long to redirect");
+	} else {
+		scnprintf(out->extra, sizeof(out->extra), "Location: %s\r\n",
+			  loc);
+		reply_error(out, 301, "the directory's URL ends with a slash");
+	}
+	kfree(loc);
+}
+
+/**
+ * khttpd_static_serve() - answer a request for a file or directory
+ * @srv: the server, with a document root
+ * @buf: the buffer the request was parsed from
+ * @req: the request (GET or HEAD)
+ * @index_only: the request is for "/": answer only if the document root
+ *              has an index.html (out->status stays 0 otherwise)
+ * @out: the reply; zeroed by the caller
+ *
+ * On return out->status is 200 or 206 with out->body, 304 (headers only),
+ * an error status with out->reason (and, for 301 and 416, headers in
+ * out->extra), or 0 with @index_only when there is nothing to serve.
+ */
+void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
+			 const struct http_request *req, bool index_only,
+			 struct khttpd_static_reply *out)
+{
+	const char *path_s, *query, *reason;
+	struct http_path_info info;
+	size_t path_len, query_len;
+	struct path path;
+	struct kstat st;
+	char *rel;
+	int err;
+
+	if (target_parts(buf, req, &path_s, &path_len, &query, &query_len)) {
+		reply_error(out, 400, "malformed request-target");
+		return;
+	}
+	rel = kmalloc(HTTP_PATH_MAX, GFP_KERNEL);
+	if (!rel) {
+		reply_error(out, 503, "out of memory, retry later");
+		return;
+	}
+	err = http_path_to_relative(path_s, path_len, rel, HTTP_PATH_MAX,
+				    &info, &reason);
+	if (err) {
+		reply_error(out, err, reason);
+		goto out;
+	}
+	err = lookup_beneath(srv, rel, &path);
+	if (err) {
+		reply_lookup_error(out, err);
+		goto out;
+	}
+	err = vfs_getattr(&path, &st, STATX_BASIC_STATS, AT_STATX_SYNC_AS_STAT);
+	if (err)
+		reply_lookup_error(out, err);
+	else if (!S_ISREG(st.mode) && !S_ISDIR(st.mode))
+		reply_error(out, 403, "not a regular file or a directory");
+	else if (!world_readable(&st))
+		reply_error(out, 403, "permission denied");
+	else if (S_ISDIR(st.mode) && info.len && !info.trailing_slash)
+		redirect_to_slash(rel, info.len, query, query_len, out);
+	else if (S_ISDIR(st.mode))
+		serve_directory(srv, &path, rel, &info, buf, req, index_only,
+				out);
+	else if (info.trailing_slash)
+		reply_error(out, 404, "no such directory");
+	else
+		serve_file(&path, &st, rel + info.name_off,
+			   info.len - info.name_off, buf, req, out);
+	path_put(&path);
+out:
+	kfree(rel);
+}

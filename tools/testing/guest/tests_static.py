@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Static files from docroot=: path safety, types, validators, ranges,
+listings, large files from tmpfs (copied) and ramfs (sendpage), rmmod
+during a transfer."""
+import hashlib
+import time
+
+from common import HttpConn, check, check_common_headers, get
+
+ROOT = "/srv/www"
+ARGS = "docroot=%s" % ROOT
+BIG = 8 << 20
+
+SETUP = r"""
+set -e
+mkdir -p /srv/www /srv/secret
+mount -t ramfs ramfs /srv/www
+echo 'root:x:0:0:secret' > /srv/secret/passwd
+cd /srv/www
+printf '<h1>home</h1>' > index.html
+printf 'hello, file\n' > a.txt
+printf 'body{}' > style.css
+printf '\211PNG\r\n' > img.png
+mkdir -p dir/sub list
+printf 'x' > 'list/<script>alert(1)'
+printf 'w' > 'list/"><img src=x onerror=alert(2)>'
+printf 'yy' > 'list/a b'
+printf 'z' > 'list/q"uote&'
+printf 'u' > "list/$(printf '\303\274n\303\257.txt')"
+printf 'in' > dir/inner.txt
+dd if=/dev/urandom of=big.bin bs=1M count=8 2>/dev/null
+mkdir -p /srv/tmp && cp big.bin /srv/tmp/big.bin
+ln -s /srv/secret escape
+ln -s ../secret/passwd escape2
+ln -s a.txt alias.txt
+ln -s loop1 loop2
+ln -s loop2 loop1
+mkfifo fifo
+printf 'no' > private.txt
+chmod 600 private.txt
+sha256sum big.bin | cut -d' ' -f1
+"""
+
+_state = {}
+
+
+def setup(ctx):
+    if "sha" not in _state:
+        rc, out = ctx.guest.run(SETUP, timeout=120)
+        check(rc == 0, "setup: %s" % out)
+        _state["sha"] = out.split()[-1]
+    ctx.ensure_loaded(ARGS)
+    return _state["sha"]
+
+
+def test_file_with_type_and_validators(ctx):
+    setup(ctx)
+    r = get(ctx, "/a.txt")
+    check(r.status == 200 and r.body == b"hello, file\n", "%d %r" %
+          (r.status, r.body))
+    check_common_headers(r)
+    check(r.header("content-type") == "text/plain; charset=utf-8",
+          r.header("content-type"))
+    check(r.header("accept-ranges") == "bytes", "Accept-Ranges")
+    check(r.header("etag", ) and r.header("last-modified"), "validators")
+    check(get(ctx, "/style.css").header("content-type").startswith(
+        "text/css"), "css type")
+    check(get(ctx, "/img.png").header("content-type") == "image/png",
+          "png type")
+    r = get(ctx, "/a.txt", method="HEAD")
+    check(r.header("content-length") == "12" and r.body == b"", "HEAD")
+
+
+def test_index_html_at_root_and_fib_still_routed(ctx):
+    setup(ctx)
+    r = get(ctx, "/")
+    check(r.body == b"<h1>home</h1>" and
+          r.header("content-type").startswith("text/html"), r.body)
+    check(get(ctx, "/fib/10").body == b"55", "fib with a docroot")
+
+
+def test_traversal_never_leaks(ctx):
+    setup(ctx)
+    attempts = {
+        "/../secret/passwd": 403, "/%2e%2e/secret/passwd": 403,
+        "/dir/../../secret/passwd": 403, "/.%2E/secret/passwd": 403,
+        "/escape/passwd": 403, "/escape2": 403,
+        "/%5c..%5csecret": 400, "/a.txt%00.png": 400,
+        "/loop1": 404, "/fifo": 403, "/private.txt": 403,
+        "//secret/passwd": 404, "/nope": 404,
+        "/" + "d/" * 70 + "x": 414,
+    }
+    for path, want in attempts.items():
+        r = get(ctx, path)
+        check(r.status == want, "%s: %d, want %d" % (path, r.status, want))
+        check(b"root:" not in r.raw, "%s leaked the secret" % path)
+    check(get(ctx, "/alias.txt").body == b"hello, file\n",
+          "a symlink inside the root is served")
+
+
+def test_conditional_requests(ctx):
+    setup(ctx)
+    r = get(ctx, "/a.txt")
+    etag, lm = r.header("etag"), r.header("last-modified")
+    for hdr in ("If-None-Match: %s" % etag, "If-None-Match: *",
+                "If-Modified-Since: %s" % lm):
+        r = get(ctx, "/a.txt", headers="Host: t\r\n%s\r\n" % hdr)
+        check(r.status == 304 and r.body == b"", "%s: %d" % (hdr, r.status))
+        check(r.header("etag") == etag, "304 ETag")
+    r = get(ctx, "/a.txt",
+            headers="Host: t\r\nIf-Modified-Since: Thu, 01 Jan 1970 "
+                    "00:00:00 GMT\r\n")
+    check(r.status == 200, "old IMS: %d" % r.status)
+
+
+def test_ranges(ctx):
+    setup(ctx)
+    cases = [("bytes=0-4", 206, b"hello", "bytes 0-4/12"),
+             ("bytes=-5", 206, b"file\n", "bytes 7-11/12"),
+             ("bytes=7-", 206, b"file\n", "bytes 7-11/12"),
+             ("bytes=100-", 416, None, "bytes */12"),
+             ("bytes=0-0,-1", 200, b"hello, file\n", None),
+             ("lines=1-2", 200, b"hello, file\n", None)]
+    for rng, status, body, crange in cases:
+        r = get(ctx, "/a.txt", headers="Host: t\r\nRange: %s\r\n" % rng)
+        check(r.status == status, "%s: %d" % (rng, r.status))
+        if body is not None:
+            check(r.body == body, "%s: %r" % (rng, r.body))
+        check(r.header("content-range") == crange, "%s: Content-Range %r" %
+              (rng, r.header("content-range")))
+
+
+def test_directory_listing_escapes_and_redirects(ctx):
+    setup(ctx)
+    r = get(ctx, "/list")
+    check(r.status == 301 and r.header("location") == "/list/",
+          "redirect %d %r" % (r.status, r.header("location")))
+    r = get(ctx, "/list/")
+    check(r.status == 200 and
+          r.header("content-type") == "text/html; charset=utf-8", "listing")
+    html = r.body.decode()
+    check("<script>" not in html and "<img" not in html, "unescaped name")
+    check("&lt;script&gt;alert(1)" in html, "escaped name")
+    check('href="%3Cscript%3Ealert%281%29"' in html, "percent-encoded link")
+    check("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in html,
+          "attribute breakout escaped")
+    check("a%20b" in html and "q&quot;uote&amp;" in html, "space, quote, &")
+    check("\u00fcn\u00ef.txt" in html and "%C3%BCn%C3%AF.txt" in html,
+          "UTF-8 name")
+    r = get(ctx, "/dir/")
+    check(b"inner.txt" in r.body and b"sub/" in r.body, "dir listing")
+
+
+def _fetch_sha(ctx, path):
+    with HttpConn(ctx, timeout=120) as c:
+        c.send(b"GET %s HTTP/1.1\r\nHost: t\r\n\r\n" % path.encode())
+        r = c.read_response()
+    check(r.status == 200 and len(r.body) == BIG, "%s: %d, %d bytes" %
+          (path, r.status, len(r.body)))
+    return hashlib.sha256(r.body).hexdigest()
+
+
+def test_large_file_from_ramfs_and_tmpfs(ctx):
+    sha = setup(ctx)
+    check(_fetch_sha(ctx, "/big.bin") == sha, "ramfs (sendpage) body")
+    ctx.unload()
+    ctx.load("docroot=/srv/tmp")
+    check(_fetch_sha(ctx, "/big.bin") == sha, "tmpfs (copied) body")
+    ctx.unload()
+    ctx.load(ARGS)
+
+
+def test_changed_file_new_content_and_etag(ctx):
+    setup(ctx)
+    before = get(ctx, "/dir/inner.txt")
+    time.sleep(1.1)
+    ctx.guest.run("printf 'changed!' > %s/dir/inner.txt" % ROOT)
+    after = get(ctx, "/dir/inner.txt")
+    check(after.body == b"changed!", "content %r" % after.body)
+    check(after.header("etag") != before.header("etag"), "ETag unchanged")
+
+
+def test_rmmod_during_large_transfer(ctx):
+    setup(ctx)
+    c = HttpConn(ctx, timeout=30)
+    c.sock.setsockopt(__import__("socket").SOL_SOCKET,
+                      __import__("socket").SO_RCVBUF, 4096)
+    c.send(b"GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n")
+    c.sock.recv(1000)
+    time.sleep(0.5)
+    took = ctx.unload()
+    check(took < 10, "rmmod took %.1fs" % took)
+    c.close()
+    ctx.load(ARGS)
+    check(get(ctx, "/a.txt").status == 200, "reloaded")
