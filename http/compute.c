@@ -184,6 +184,7 @@ static void job_work(struct work_struct *work)
 	spin_lock(&running_lock);
 	hash_del(&job->hnode);
 	job->err = err;
+	/* Pairs with conn_finish_job(): err and body are set before done. */
 	smp_store_release(&job->done, true);
 	list_for_each_entry(w, &job->waiters, node)
 		khttpd_conn_job_done(w->conn);

@@ -575,6 +575,7 @@ static void conn_finish_job(struct khttpd_conn *conn)
 	struct khttpd_timing t;
 	int err;
 
+	/* Pairs with job_work(): done is set after err and body. */
 	if (!job || !smp_load_acquire(&job->done))
 		return;
 	t = job->timing;

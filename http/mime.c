@@ -5,7 +5,6 @@
 #include "mime.h"
 
 #ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 #define TEXT(t) "text/" t "; charset=utf-8"

@@ -46,7 +46,7 @@ const char *http_status_reason(int status)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(reasons); i++)
 		if (reasons[i].status == status)
 			return reasons[i].reason;
 	return "Unknown";
@@ -116,8 +116,8 @@ int http_format_date(char *buf, size_t size, s64 unix_seconds)
  * Append formatted text at *pos; on overflow remember it in *pos = size so
  * that the caller checks once at the end.
  */
-static void append(char *buf, size_t size, size_t *pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static __printf(4, 5) void append(char *buf, size_t size, size_t *pos,
+				  const char *fmt, ...);
 
 static void append(char *buf, size_t size, size_t *pos, const char *fmt, ...)
 {

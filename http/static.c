@@ -95,8 +95,8 @@ static void reply_error(struct khttpd_static_reply *out, int status,
 static bool world_readable(const struct kstat *st)
 {
 	if (S_ISDIR(st->mode))
-		return (st->mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH);
-	return st->mode & S_IROTH;
+		return (st->mode & 0005) == 0005;	/* r-x for others */
+	return st->mode & 0004;				/* r-- for others */
 }
 
 static int lookup_beneath(struct khttpd_server *srv, const char *rel,

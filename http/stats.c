@@ -9,7 +9,8 @@
 
 /* The statuses khttpd answers, each counted on its own. */
 static const int counted_statuses[] = {
-	200, 304, 400, 404, 405, 408, 413, 414, 431, 500, 501, 503, 505, 507
+	200, 206, 301, 304, 400, 403, 404, 405, 408, 412, 413, 414, 416, 431,
+	500, 501, 503, 505, 507
 };
 #define NR_STATUSES ARRAY_SIZE(counted_statuses)
 

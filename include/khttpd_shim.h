@@ -7,8 +7,8 @@
  * kernel APIs; built in user space (tests, fuzzers, benchmarks, tools/fib) it
  * maps onto libc.  It gives exactly three things:
  *
- *  - fixed-width types (u8, u32, u64, s64, bool, size_t), mem*(), str*()
- *    and snprintf();
+ *  - fixed-width types (u8, u32, u64, s64, bool, size_t), mem*(), str*(),
+ *    snprintf(), ARRAY_SIZE() and __printf();
  *  - allocation that may fail: kshim_alloc() / kshim_free();
  *  - yielding: kshim_yield(), called often by long computations.
  *
@@ -55,6 +55,14 @@ typedef int64_t s64;
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+#ifndef __printf
+#define __printf(a, b) __attribute__((format(printf, a, b)))
 #endif
 
 #endif /* __KERNEL__ */

@@ -10,7 +10,6 @@
 #include "http_drive.h"
 
 #ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 static const struct http_limits deflim = HTTP_LIMITS_DEFAULT;
