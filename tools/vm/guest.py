@@ -273,9 +273,10 @@ def serve(args):
         print("khttpd: no answer on the forwarded port", file=sys.stderr)
         g.stop()
         return 1
-    print("khttpd ready: http://127.0.0.1:%d/  (guest %s, %s; Ctrl-C stops)"
-          % (args.port, os.path.basename(os.path.dirname(args.kernel)),
-             g.accel), flush=True)
+    print("khttpd: guest kernel %s under %s; Ctrl-C or SIGTERM stops it"
+          % (os.path.basename(os.path.dirname(args.kernel)), g.accel),
+          file=sys.stderr, flush=True)
+    print("khttpd ready: http://127.0.0.1:%d/" % args.port, flush=True)
     while not stop and g.proc.poll() is None:
         time.sleep(0.2)
     status = 0
