@@ -13,17 +13,25 @@
 #include <linux/inet.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "khttpd.h"
 #include "response.h"
 
+/*
+ * Accepted sockets are clones of the listener and inherit this callback
+ * until khttpd_conn_open() replaces it; TCP may call it on them before
+ * that, or read the old pointer just as it is replaced.  The listener's
+ * sk_user_data is therefore marked SK_USER_DATA_NOCOPY, so clones start
+ * with none, and only a listening socket queues the accept work.
+ */
 static void listener_data_ready(struct sock *sk)
 {
 	struct khttpd_server *srv;
 
 	read_lock_bh(&sk->sk_callback_lock);
-	srv = sk->sk_user_data;
-	if (srv)
+	srv = __locked_read_sk_user_data_with_flags(sk, SK_USER_DATA_NOCOPY);
+	if (srv && sk->sk_state == TCP_LISTEN)
 		queue_work(srv->io_wq, &srv->accept_work);
 	read_unlock_bh(&sk->sk_callback_lock);
 }
@@ -146,7 +154,7 @@ int khttpd_listener_start(struct khttpd_server *srv)
 	}
 	srv->listener = sock;
 	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = srv;
+	__rcu_assign_sk_user_data_with_flags(sk, srv, SK_USER_DATA_NOCOPY);
 	srv->saved_data_ready = sk->sk_data_ready;
 	sk->sk_data_ready = listener_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
@@ -167,7 +175,7 @@ void khttpd_listener_stop(struct khttpd_server *srv)
 	struct sock *sk = srv->listener->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = NULL;
+	rcu_assign_sk_user_data(sk, NULL);
 	sk->sk_data_ready = srv->saved_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
 	cancel_work_sync(&srv->accept_work);

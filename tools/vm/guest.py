@@ -13,6 +13,7 @@ in a log file next to the dmesg of every run.
 """
 import argparse
 import base64
+import binascii
 import os
 import re
 import signal
@@ -181,7 +182,12 @@ class Guest:
             if seq == self.seq:
                 break
             chunks = []     # the late answer of a command we gave up on
-        out = base64.b64decode(b"".join(chunks)).decode(errors="replace")
+        try:
+            out = base64.b64decode(b"".join(chunks), validate=True)
+        except (binascii.Error, ValueError):
+            # e.g. the tty echoed a command sent before the agent's stty
+            raise GuestError("garbled answer from the guest agent")
+        out = out.decode(errors="replace")
         if check and rc != 0:
             raise GuestError("guest command %r failed (%d): %s" %
                              (cmd, rc, out.strip()))

@@ -202,3 +202,27 @@ def test_connection_cap(ctx):
     check(get(ctx, "/fib/10").body == b"55", "serves again under the cap")
     ctx.unload()
     ctx.load()
+
+
+def test_connections_sending_at_once_all_answered(ctx):
+    # Each client sends its request with the connection's first segment:
+    # bytes can reach an accepted socket before khttpd has taken it over.
+    import socket as so
+    socks = []
+    try:
+        for _ in range(60):        # slirp makes each connect slow
+            s = so.socket()
+            s.settimeout(30)
+            s.connect(("127.0.0.1", ctx.port))
+            s.send(b"GET /fib/12 HTTP/1.1\r\nHost: t\r\n\r\n")
+            socks.append(s)
+        for i, s in enumerate(socks):
+            data = b""
+            while b"\r\n\r\n144" not in data:
+                chunk = s.recv(4096)
+                check(chunk, "connection %d closed without an answer" % i)
+                data += chunk
+    finally:
+        for s in socks:
+            s.close()
+    check(get(ctx, "/fib/10").body == b"55", "server still answers")
