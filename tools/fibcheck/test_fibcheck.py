@@ -352,6 +352,28 @@ def run_fibcheck(args):
     return code, out.getvalue(), rows
 
 
+class ClientFramingTest(unittest.TestCase):
+    def test_head_and_large_body_in_one_recv(self):
+        # A 100 KB body right behind its head arrives in one recv():
+        # that is a complete head, not a head too long.
+        a, b = socket.socketpair()
+        body = b"7" * 100000
+        resp = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body)
+        client = fc.Client("http://127.0.0.1:1")
+        client.sock = a
+        got = []
+        try:
+            for _ in range(2):
+                b.sendall(resp + body)
+                r = fc.Response()
+                client.exchange("/fib/1", got.append, r)
+                self.assertEqual((r.status, r.error), (200, None))
+        finally:
+            a.close()
+            b.close()
+        self.assertEqual(b"".join(got), body + body)
+
+
 class EndToEndTest(unittest.TestCase):
     def test_correct_server(self):
         with fib_server() as (srv, url):
