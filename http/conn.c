@@ -115,6 +115,28 @@ struct khttpd_conn {
 	struct pending_fib pending;
 };
 
+/* Connections have their own slab cache: no rounding up to kmalloc-2k. */
+static struct kmem_cache *conn_cache;
+
+/**
+ * khttpd_conn_cache_init() - create the slab cache of connections
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int khttpd_conn_cache_init(void)
+{
+	conn_cache = KMEM_CACHE(khttpd_conn, 0);
+	return conn_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * khttpd_conn_cache_exit() - destroy it, once every connection is freed
+ */
+void khttpd_conn_cache_exit(void)
+{
+	kmem_cache_destroy(conn_cache);
+}
+
 static void conn_kick(struct khttpd_conn *conn)
 {
 	if (!test_bit(CONN_DEAD, &conn->flags))
@@ -177,7 +199,7 @@ static void conn_free_work(struct work_struct *work)
 	kfree(conn->rx);
 	kfree(conn->fbuf);
 	sock_release(conn->sock);
-	kfree(conn);
+	kmem_cache_free(conn_cache, conn);
 	khttpd_stat_inc(KHTTPD_STAT_CLOSED);
 	if (atomic_dec_and_test(&srv->nr_conns))
 		wake_up(&srv->conns_gone);
@@ -937,7 +959,7 @@ void khttpd_conn_job_done(struct khttpd_conn *conn)
  */
 void khttpd_conn_open(struct khttpd_server *srv, struct socket *sock)
 {
-	struct khttpd_conn *conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	struct khttpd_conn *conn = kmem_cache_zalloc(conn_cache, GFP_KERNEL);
 	struct sock *sk = sock->sk;
 
 	if (!conn) {

@@ -94,6 +94,8 @@ void khttpd_listener_stop(struct khttpd_server *srv);
 
 /* conn.c */
 struct khttpd_conn;
+int khttpd_conn_cache_init(void);
+void khttpd_conn_cache_exit(void);
 void khttpd_conn_open(struct khttpd_server *srv, struct socket *sock);
 void khttpd_conns_stop(struct khttpd_server *srv);
 struct khttpd_conn *khttpd_conn_get(struct khttpd_conn *conn);

@@ -179,10 +179,13 @@ static int __init khttpd_init(void)
 	err = khttpd_cache_init((size_t)cache_mb << 20);
 	if (err)
 		goto err_stats;
+	err = khttpd_conn_cache_init();
+	if (err)
+		goto err_cache;
 	err = -ENOMEM;
 	srv->io_wq = alloc_workqueue("khttpd-io", WQ_MEM_RECLAIM, 0);
 	if (!srv->io_wq)
-		goto err_cache;
+		goto err_conn_cache;
 	srv->compute_wq = alloc_workqueue("khttpd-compute", WQ_UNBOUND,
 					  srv->cfg.max_compute);
 	if (!srv->compute_wq)
@@ -205,6 +208,8 @@ err_compute:
 	destroy_workqueue(srv->compute_wq);
 err_io:
 	destroy_workqueue(srv->io_wq);
+err_conn_cache:
+	khttpd_conn_cache_exit();
 err_cache:
 	khttpd_cache_exit();
 err_stats:
@@ -220,6 +225,7 @@ static void __exit khttpd_exit(void)
 	khttpd_conns_stop(srv);
 	destroy_workqueue(srv->compute_wq);
 	destroy_workqueue(srv->io_wq);
+	khttpd_conn_cache_exit();
 	khttpd_static_exit(srv);
 	khttpd_cache_exit();
 	khttpd_stats_exit();
