@@ -32,7 +32,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name '*sources.mk' \) 2>/dev/null) Kbuild
 
 .PHONY: all modules clean install run check deps guest-module initramfs \
-	check-unit check-kunit check-guest
+	check-unit check-kunit check-guest soak
 
 all: modules
 
@@ -97,6 +97,7 @@ include tools/testing/unit/unit.mk
 -include bignum/bignum.mk
 -include http/parser.mk
 -include http/static.mk
+-include tools/testing/fuzz/fuzz.mk
 -include tools/tools.mk
 
 UNIT_SUITES := http-response-test cache-clock-test
@@ -124,4 +125,13 @@ check-guest:
 	@$(MAKE) --no-print-directory initramfs
 	@$(PYTHON) tools/testing/guest/run.py --kernel $(GUEST_KERNEL)/vmlinuz \
 		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/check --accel $(ACCEL)
+
+# The hostile-client cases, five times longer and larger (KHTTPD_SOAK).
+soak:
+	@tools/vm/deps.sh build guest
+	@$(MAKE) --no-print-directory initramfs
+	@KHTTPD_SOAK=1 $(PYTHON) tools/testing/guest/run.py \
+		--kernel $(GUEST_KERNEL)/vmlinuz --initrd $(GUEST_INITRD) \
+		--workdir $(GUEST_DIR)/soak --accel $(ACCEL) -m tests_hostile \
+		--suite-name soak
 -include tools/bench/bench.mk

@@ -11,6 +11,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/inet.h>
+#include <linux/timekeeping.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -39,17 +40,40 @@ static void listener_data_ready(struct sock *sk)
 /* Tell a client that cannot be served now, if its buffer takes it. */
 static void refuse(struct socket *sock)
 {
-	static const char busy[] =
-		"HTTP/1.1 503 Service Unavailable\r\nServer: khttpd\r\n"
-		"Content-Type: text/plain; charset=utf-8\r\n"
-		"Content-Length: 46\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+	static const char body[] =
 		"503 Service Unavailable: too many connections\n";
+	struct http_response_head h = {
+		.status = 503,
+		.content_type = "text/plain; charset=utf-8",
+		.content_length = sizeof(body) - 1,
+		.close = true,
+		.extra = "Retry-After: 1\r\n",
+	};
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
-	struct kvec vec = { .iov_base = (void *)busy, .iov_len = sizeof(busy) - 1 };
+	struct kvec vec[2];
+	char buf[256];
+	int n;
 
-	kernel_sendmsg(sock, &msg, &vec, 1, vec.iov_len);
+	n = http_format_head(buf, sizeof(buf), &h, ktime_get_real_seconds());
+	if (n > 0) {
+		vec[0].iov_base = buf;
+		vec[0].iov_len = n;
+		vec[1].iov_base = (void *)body;
+		vec[1].iov_len = sizeof(body) - 1;
+		kernel_sendmsg(sock, &msg, vec, 2, n + sizeof(body) - 1);
+	}
 	khttpd_stat_status(503);
-	kernel_sock_shutdown(sock, SHUT_RDWR);
+	/*
+	 * Closing with unread bytes sends a reset, which may destroy the 503
+	 * before the client reads it: send FIN, drop what already came.
+	 */
+	kernel_sock_shutdown(sock, SHUT_WR);
+	do {
+		vec[0].iov_base = buf;
+		vec[0].iov_len = sizeof(buf);
+		n = kernel_recvmsg(sock, &msg, vec, 1, sizeof(buf),
+				   MSG_DONTWAIT);
+	} while (n > 0);
 	sock_release(sock);
 }
 

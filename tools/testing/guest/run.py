@@ -30,7 +30,7 @@ import guest as vm  # noqa: E402
 from common import Context  # noqa: E402
 
 MODULES = ["tests_basic", "tests_http11", "tests_fib", "tests_static",
-           "tests_lifecycle"]
+           "tests_lifecycle", "tests_hostile"]
 
 
 def collect(pattern, modules):
