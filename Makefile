@@ -135,3 +135,4 @@ soak:
 		--workdir $(GUEST_DIR)/soak --accel $(ACCEL) -m tests_hostile \
 		--suite-name soak
 -include tools/bench/bench.mk
+-include tools/vm/debug.mk

@@ -6,7 +6,8 @@
 # Usage: tools/vm/deps.sh [GROUP...]   (default: all groups)
 #   build  - compile khttpd.ko against Debian's stock kernel headers
 #   guest  - boot Debian's stock kernel in QEMU with a busybox initramfs
-#   kunit  - run KUnit on UML from Debian's kernel source
+#   kunit  - run KUnit on UML from Debian's kernel source (and build the
+#            debug guest kernel, tools/vm/debug-kernel.sh)
 #   test   - user-space tests, fuzzers and tools
 #   bench  - what `make bench` compares khttpd with (not installed by default)
 #
@@ -17,7 +18,7 @@ set -euo pipefail
 declare -A GROUPS_PKGS=(
 	[build]="make gcc libc6-dev linux-headers-amd64 kmod"
 	[guest]="qemu-system-x86 busybox-static cpio xz-utils zstd python3"
-	[kunit]="linux-source-6.1 flex bison bc python3 xz-utils"
+	[kunit]="linux-source-6.1 flex bison bc libelf-dev python3 xz-utils"
 	[test]="libgmp-dev clang libclang-rt-14-dev python3 python3-gmpy2 python3-matplotlib curl"
 	[bench]="nginx-light hyperfine"
 )

@@ -5,10 +5,12 @@
 Written in Python so that no root privileges are needed for device nodes:
 the archive entries are written directly, /dev/console included.
 
-Usage: initramfs.py -o OUT --kmods DIR --kver KVER [--module NAME ...]
+Usage: initramfs.py -o OUT (--kmods DIR --kver KVER | --no-kmods)
                     [--file SRC:DEST ...]
 The guest modules (virtio-net and virtio-pci with their dependencies) are
 resolved with `modprobe --show-depends` against the unpacked Debian kernel.
+With --no-kmods (a kernel that has them built in, tools/vm/debug-kernel.sh)
+none are added and /etc/modules is empty.
 """
 import argparse
 import gzip
@@ -79,14 +81,21 @@ def module_chain(kmods, kver, names):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-o", "--output", required=True)
-    ap.add_argument("--kmods", required=True,
+    ap.add_argument("--kmods",
                     help="root of the unpacked kernel (has lib/modules)")
-    ap.add_argument("--kver", required=True)
+    ap.add_argument("--kver")
+    ap.add_argument("--no-kmods", action="store_true",
+                    help="no guest modules (virtio built into the kernel)")
     ap.add_argument("--init", required=True, help="the guest's /init")
     ap.add_argument("--busybox", default="/bin/busybox")
     ap.add_argument("--file", action="append", default=[],
                     help="SRC:DEST, a host file to place in the guest")
     args = ap.parse_args()
+    if args.no_kmods:
+        if args.kmods or args.kver:
+            ap.error("--no-kmods excludes --kmods and --kver")
+    elif not (args.kmods and args.kver):
+        ap.error("--kmods and --kver are required without --no-kmods")
 
     tmp = args.output + ".tmp"
     with open(tmp, "wb") as raw:
@@ -103,12 +112,15 @@ def main():
             with open(args.init, "rb") as f:
                 cpio.file("init", f.read(), 0o755)
             names = []
-            for ko in module_chain(args.kmods, args.kver, GUEST_MODULES):
+            chain = [] if args.no_kmods else module_chain(
+                args.kmods, args.kver, GUEST_MODULES)
+            for ko in chain:
                 name = os.path.basename(ko)
                 with open(ko, "rb") as f:
                     cpio.file("lib/modules/" + name, f.read())
                 names.append(name)
-            cpio.file("etc/modules", ("\n".join(names) + "\n").encode())
+            cpio.file("etc/modules",
+                      "".join(n + "\n" for n in names).encode())
             for spec in args.file:
                 src, dest = spec.split(":", 1)
                 with open(src, "rb") as f:
