@@ -19,6 +19,7 @@ class Context:
         self.port = port
         self.loaded = False
         self.args = None
+        self.slow = 1.0      # run.py --slow: timeouts scale with it
 
     def load(self, args=DEFAULT_ARGS):
         rc, out = self.guest.insmod(args=("port=8081 " + args).strip())
@@ -91,7 +92,7 @@ class HttpConn:
     """One client connection that reads responses by their framing."""
 
     def __init__(self, ctx, timeout=20):
-        self.sock = ctx.connect(timeout)
+        self.sock = ctx.connect(timeout * ctx.slow)
         self.buf = b""
 
     def close(self):
