@@ -123,7 +123,7 @@ static const u64 log2_sqrt5[3] = { 0x9257edfe9b5fb699ULL,
  * constants are within 2^-128, so the result is within 2^-96; when the
  * fraction is within 2^-64 of an integer the answer could be off by one
  * and -ERANGE is returned (no n <= BN_FIB_MAX does that: checked by
- * tools/bench/fiblen_check.c).
+ * tools/bench/bignum_fiblen_check.c).
  */
 static s64 fib_log_floor(u32 n, const u64 *c, const u64 *d)
 {

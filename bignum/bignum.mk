@@ -11,6 +11,9 @@
 
 BUILD ?= build
 BIGNUM_DIR := $(dir $(lastword $(MAKEFILE_LIST)))
+# Included early, this file must not become the including Makefile's
+# default goal.
+bn_saved_goal := $(.DEFAULT_GOAL)
 include $(BIGNUM_DIR)sources.mk
 
 BN_CC ?= cc
@@ -21,7 +24,7 @@ BN_SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined -DKSHIM_FAULT_INJECT
 BN_OPT := -O2 -g
 
-.PHONY: bignum-test fib-cli bench-bignum tune-bignum
+.PHONY: bignum-test fib-cli bench-bignum tune-bignum fiblen-check
 
 $(BUILD)/bignum/bignum_test: tools/testing/unit/bignum_test.c $(BIGNUM_SRCS) $(BN_HDRS)
 	@mkdir -p $(@D)
@@ -54,3 +57,15 @@ $(BUILD)/bignum/bignum_tune: tools/bench/bignum_tune.c $(BIGNUM_SRCS) $(BN_HDRS)
 
 tune-bignum: $(BUILD)/bignum/bignum_tune
 	nice $(BUILD)/bignum/bignum_tune
+
+$(BUILD)/bignum/bignum_fiblen_check: tools/bench/bignum_fiblen_check.c $(BIGNUM_SRCS) $(BN_HDRS)
+	@mkdir -p $(@D)
+	$(BN_CC) $(BN_OPT) $(BN_WARN) $(BN_INC) $(BIGNUM_SRCS) $< -o $@
+
+# One-off proof that bn_fib_text_len() is exact for every N (about a minute).
+fiblen-check: $(BUILD)/bignum/bignum_fiblen_check
+	nice $(BUILD)/bignum/bignum_fiblen_check
+
+# Restore the including Makefile's default goal (or leave it to its next
+# rule): `make -f bignum/bignum.mk` alone needs a target name.
+.DEFAULT_GOAL := $(bn_saved_goal)

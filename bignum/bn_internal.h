@@ -12,7 +12,12 @@
 #include "khttpd_shim.h"
 #include "bignum.h"
 
-typedef unsigned __int128 bn_u128;
+#ifndef noinline
+#define noinline __attribute__((__noinline__))
+#endif
+
+/* 64 x 64 -> 128-bit products; the kernel allows them (no division). */
+#define bn_u128 unsigned __int128
 
 struct bn {
 	size_t len;	/* limbs in use; d[len - 1] != 0 unless len == 0 */
@@ -26,11 +31,11 @@ struct bn {
  * which turns them into variables it can sweep; the module and the tests
  * use the constants.
  */
-#define BN_DEF_MUL_KARA 32
-#define BN_DEF_SQR_KARA 48
-#define BN_DEF_MUL_SSA 2400
-#define BN_DEF_SQR_SSA 2400
-#define BN_DEF_SSA_INNER 2400
+#define BN_DEF_MUL_KARA 28
+#define BN_DEF_SQR_KARA 40
+#define BN_DEF_MUL_SSA 2000
+#define BN_DEF_SQR_SSA 1600
+#define BN_DEF_SSA_INNER 500
 #define BN_DEF_DC_CONV 16
 #define BN_DEF_SSA_KBIAS 0
 
@@ -84,7 +89,6 @@ u64 bn_lshift(u64 *r, const u64 *a, size_t n, unsigned int s);
 u64 bn_rshift(u64 *r, const u64 *a, size_t n, unsigned int s);
 u64 bn_mul_1(u64 *r, const u64 *a, size_t n, u64 b);
 u64 bn_addmul_1(u64 *r, const u64 *a, size_t n, u64 b);
-u64 bn_addmul_2(u64 *r, const u64 *a, size_t n, const u64 *b);
 int bn_cmp(const u64 *a, const u64 *b, size_t n);
 int bn_cmp2(const u64 *a, size_t an, const u64 *b, size_t bn);
 size_t bn_normlen(const u64 *a, size_t n);
@@ -111,12 +115,20 @@ int bn_mul_kara(u64 *r, const u64 *a, size_t an, const u64 *b, size_t bn,
 int bn_sqr_kara(u64 *r, const u64 *a, size_t n, struct bn_ctx *ctx);
 int bn_mul_ssa(u64 *r, const u64 *a, size_t an, const u64 *b, size_t bn,
 	       struct bn_ctx *ctx);
+size_t bn_fermat_ring(size_t n);
+void bn_fermat_reduce(u64 *r, const u64 *a, size_t an, size_t m);
+void bn_fermat_sub(u64 *r, const u64 *a, const u64 *b, size_t m);
+void bn_fermat_signed(u64 *v, size_t m);
+int bn_mulmod_fermat(u64 *r, const u64 *a, size_t an, const u64 *b,
+		     size_t bn, size_t m, struct bn_ctx *ctx);
 u64 bn_mul_peak_bytes(size_t an, size_t bn, bool sqr);
 u64 bn_ssa_peak_bytes(size_t an, size_t bn, bool sqr);
+u64 bn_mulmod_peak_bytes(size_t m);
 
 /* --- division (div.c) --- */
 int bn_recip(u64 *x, const u64 *d, size_t n, struct bn_ctx *ctx);
 size_t bn_divrem_scratch(size_t n);
+size_t bn_recip_scratch(size_t n);
 int bn_divrem_pre(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,
 		  size_t n, const u64 *x, u64 *scr, struct bn_ctx *ctx);
 

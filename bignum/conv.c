@@ -99,6 +99,72 @@ static int basecase(struct conv *c, u64 *x, size_t xn, size_t width)
 	return err;
 }
 
+/* The reciprocal of level i, computed on first use. */
+static noinline int conv_recip(struct conv *c, struct conv_pow *w)
+{
+	if (w->x)
+		return 0;
+	w->x = bn_alloc_limbs(c->ctx, w->n + 1);
+	if (!w->x)
+		return -ENOMEM;
+	return bn_recip(w->x, w->d, w->n, c->ctx);
+}
+
+/*
+ * q = xs / d, r = xs mod d for a quotient of at most ql limbs, much shorter
+ * than d (the leading part of the number): the quotient comes from the
+ * top ql + 2 limbs of both, with their own short reciprocal, and is at
+ * most 2 too large; the remainder then needs one ql x n product.
+ */
+static noinline int div_short(struct conv *c, struct conv_pow *w,
+			       u64 *q, u64 *r, const u64 *xs, size_t xn,
+			       size_t ql)
+{
+	size_t n = w->n, tn = ql + 2, s = n - tn, pn = ql + n;
+	u64 *x, *scr, *p, *rr;
+	int err = -ENOMEM;
+
+	if (xn <= s) {
+		/* xs < B^s < d: the quotient is 0 */
+		bn_zero(q, n);
+		bn_zero(r, n);
+		bn_copy(r, xs, xn);
+		return 0;
+	}
+	x = bn_alloc_limbs(c->ctx, (tn + 1) + bn_divrem_scratch(tn) + tn +
+				   (pn + 1) + (n + 1));
+	if (!x)
+		return err;
+	scr = x + tn + 1;
+	p = scr + bn_divrem_scratch(tn);
+	rr = p + pn + 1;
+	err = bn_recip(x, w->d + s, tn, c->ctx);
+	if (!err)
+		err = bn_divrem_pre(q, p, xs + s, xn - s, w->d + s, tn, x, scr,
+				    c->ctx);
+	if (err)
+		goto out;
+	bn_zero(q + tn, n - tn);
+	ql = bn_normlen(q, tn);
+	/* rr = xs - q d over n + 1 limbs, two's complement */
+	bn_zero(rr, n + 1);
+	bn_copy(rr, xs, xn < n + 1 ? xn : n + 1);
+	if (ql) {
+		err = bn_mul(p, w->d, n, q, ql, c->ctx);
+		if (err)
+			goto out;
+		bn_sub_n(rr, rr, p, n + 1 < ql + n ? n + 1 : ql + n);
+	}
+	while (rr[n] >> 63) {
+		bn_add(rr, rr, n + 1, w->d, n);
+		bn_sub_1(q, q, n, 1);
+	}
+	bn_copy(r, rr, n);
+out:
+	bn_dealloc(c->ctx, x);
+	return err;
+}
+
 static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int i,
 		    bool pad, bool owned);
 
@@ -108,6 +174,7 @@ static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int i,
 {
 	struct conv_pow *p = &c->pw[i];
 	u64 *xs = c->scr, *q, *r;
+	size_t xsl = xn + 1 > 2 * p->n + 2 ? xn + 1 : 2 * p->n + 2;
 	size_t qn;
 	int err = -ENOMEM;
 
@@ -116,8 +183,15 @@ static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int i,
 	if (!q || !r)
 		goto fail;
 	xs[xn] = bn_lshift(xs, x, xn, p->s);
-	err = bn_divrem_pre(q, r, xs, xn + 1, p->d, p->n, p->x,
-			    xs + 2 * p->n + 2, c->ctx);
+	qn = xn + 1 > p->n ? xn + 2 - p->n : 1;
+	if (qn + 2 < p->n / 2) {
+		err = div_short(c, p, q, r, xs, xn + 1, qn);
+	} else {
+		err = conv_recip(c, p);
+		if (!err)
+			err = bn_divrem_pre(q, r, xs, xn + 1, p->d, p->n, p->x,
+					    xs + xsl, c->ctx);
+	}
 	if (err)
 		goto fail;
 	bn_rshift(r, r, p->n, p->s);
@@ -177,11 +251,10 @@ static int conv_keep(struct conv *c, unsigned int i, const u64 *p, size_t pn)
 	w->n = pn;
 	w->s = bn_clz(p[pn - 1]);
 	w->d = bn_alloc_limbs(c->ctx, pn);
-	w->x = bn_alloc_limbs(c->ctx, pn + 1);
-	if (!w->d || !w->x)
+	if (!w->d)
 		return -ENOMEM;
 	bn_lshift(w->d, p, pn, w->s);
-	return bn_recip(w->x, w->d, pn, c->ctx);
+	return 0;
 }
 
 static bool conv_is_dc(unsigned int i, size_t pn)
@@ -244,10 +317,14 @@ static int to_dec(struct conv *c, const struct bn *a)
 	if (err)
 		return err;
 	if (c->top >= c->lb) {
-		size_t n = c->pw[c->top].n;
+		size_t n = c->pw[c->top].n, xsl = 2 * n + 2;
 
-		c->scr = bn_alloc_limbs(c->ctx, 2 * n + 2 +
-					bn_divrem_scratch(n));
+		/* a short top quotient (div_short) needs only the shifted a */
+		if (c->top > c->lb && an + 4 - n < n / 2) {
+			n = c->pw[c->top - 1].n;
+			xsl = an + 1 > 2 * n + 2 ? an + 1 : 2 * n + 2;
+		}
+		c->scr = bn_alloc_limbs(c->ctx, xsl + bn_divrem_scratch(n));
 		nch = ((size_t)1 << c->lb) + 2;
 		c->chunks = bn_alloc_limbs(c->ctx, nch);
 		if (!c->scr || !c->chunks)
@@ -329,20 +406,17 @@ static u64 lb8(u64 limbs)
 /* Bytes bn_recip() on n limbs holds at most. */
 static u64 recip_peak(size_t n)
 {
-	size_t h = n - n / 2;
-	u64 blk, m1, m2, m3, inner;
+	size_t h = n - n / 2, m = bn_fermat_ring(n + 2);
+	u64 blk, m1, m2, inner;
 
-	if (n <= 2)
+	if (n <= 1)
 		return 0;
-	blk = lb8((h + 1) + (n + h + 1) + (n + 1) + (h + n + 3) + (2 * n + 1));
+	blk = lb8(bn_recip_scratch(n));
 	inner = recip_peak(h);
-	m1 = bn_mul_peak_bytes(n, h + 1, false);
-	m2 = bn_mul_peak_bytes(h + 1, n + 1, false);
-	m3 = bn_mul_peak_bytes(n + 1, n, false);
+	m1 = bn_mulmod_peak_bytes(m);
+	m2 = bn_mul_peak_bytes(h + 1, n + 2, false);
 	if (m2 > m1)
 		m1 = m2;
-	if (m3 > m1)
-		m1 = m3;
 	return blk + (inner > m1 ? inner : m1);
 }
 
@@ -359,8 +433,8 @@ u64 bn_conv_peak_bytes(size_t an, unsigned int base)
 
 	if (base != 10)
 		return fixed + 64;
-	if (an <= 2 * (size_t)BN_DC_CONV_THR + 2)
-		return fixed + lb8(2 * an + 2) + lb8(an) + lb8(2) + 4096;
+	/* the basecase alone: chunks and a copy */
+	fixed += lb8(2 * an + 2) + lb8(an) + lb8(2);
 	while (2 * (((u64)1 << top) - ((u64)1 << top) / 64) < (u64)an + 2)
 		top++;
 	for (i = 0; i <= top; i++) {
@@ -370,9 +444,10 @@ u64 bn_conv_peak_bytes(size_t an, unsigned int base)
 	}
 	u = (u64)1 << top;
 	init = stored + lb8(u) + lb8(2 * u) +
-	       bn_mul_peak_bytes(u, u, true) + recip_peak(2 * u);
+	       bn_mul_peak_bytes(u, u, true) + recip_peak(u);
 	run = stored + path + lb8(2 * u + 2 + bn_divrem_scratch(u)) +
+	      recip_peak(u) + lb8(4 * u + bn_divrem_scratch(u / 2)) +
 	      lb8(u + 2) + bn_mul_peak_bytes(u + 1, u + 1, false) +
-	      bn_mul_peak_bytes(u, u, false);
+	      bn_mulmod_peak_bytes(bn_fermat_ring(u + 2));
 	return fixed + (init > run ? init : run);
 }

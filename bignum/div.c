@@ -5,55 +5,104 @@
  */
 #include "bn_internal.h"
 
-/* x[0 .. n] = floor(B^2n / d) bit by bit; n <= 2, d normalized. */
-static void recip_small(u64 *x, const u64 *d, size_t n)
+/*
+ * (u1 B + u0) / v for u1 < v and v normalized, from two 64 / 32-bit steps
+ * (the kernel has 64-bit division on 64-bit machines, but no 128-bit one).
+ * Each half-quotient estimate is at most 2 too large and is corrected
+ * before it is used.
+ */
+static u64 div_2by1(u64 u1, u64 u0, u64 v)
 {
-	u64 r[3] = { 0 }, t[3];
-	size_t bit;
+	u64 vh = v >> 32, vl = v & 0xffffffffULL;
+	u64 q1, q0, rhat, mid;
 
-	bn_zero(x, n + 1);
-	for (bit = 128 * n + 1; bit-- > 0;) {
-		u64 top = bn_lshift(r, r, n + 1, 1);
-
-		if (bit == 128 * n)
-			r[0] |= 1;
-		/* r < 2 d always, so top is never set; compare r with d */
-		if (top || bn_cmp2(r, n + 1, d, n) >= 0) {
-			bn_copy(t, d, n);
-			t[n] = 0;
-			bn_sub_n(r, r, t, n + 1);
-			x[bit / 64] |= 1ULL << (bit % 64);
-		}
+	q1 = u1 / vh;
+	rhat = u1 - q1 * vh;
+	while ((q1 >> 32) || q1 * vl > ((rhat << 32) | (u0 >> 32))) {
+		q1--;
+		rhat += vh;
+		if (rhat >> 32)
+			break;
 	}
+	mid = (u1 << 32) + (u0 >> 32) - q1 * v;
+	q0 = mid / vh;
+	rhat = mid - q0 * vh;
+	while ((q0 >> 32) || q0 * vl > ((rhat << 32) | (u0 & 0xffffffffULL))) {
+		q0--;
+		rhat += vh;
+		if (rhat >> 32)
+			break;
+	}
+	return (q1 << 32) | q0;
+}
+
+/* x[0 .. 1] = floor(B^2 / d) for one normalized limb. */
+static void recip_1(u64 *x, u64 d)
+{
+	if (d == 1ULL << 63) {
+		x[0] = 0;
+		x[1] = 2;
+		return;
+	}
+	/* B^2 / d = B + B (B - d) / d, and B - d < d */
+	x[0] = div_2by1(-d, 0, d);
+	x[1] = 1;
 }
 
 /*
- * Make x exact: with R = B^2n - x d, step x until 0 <= R < d.  tmp has
- * 2n + 1 limbs.
+ * v = B^e - p as a signed residue modulo B^m + 1 (two's complement over
+ * m + 1 limbs), e < 2m; p is a ring element.  z has 2 (m + 1) limbs.
  */
-static int recip_fix(u64 *x, const u64 *d, size_t n, u64 *tmp,
+static void residual(u64 *v, const u64 *p, size_t e, size_t m, u64 *z)
+{
+	u64 *t = z + m + 1;
+
+	bn_zero(z, 2 * (m + 1));
+	if (e <= m) {
+		t[e] = 1;
+		bn_fermat_sub(v, t, p, m);
+	} else {
+		/* B^e = -B^(e - m) */
+		t[e - m] = 1;
+		bn_fermat_sub(v, z, p, m);
+		bn_fermat_sub(v, v, t, m);
+	}
+	bn_fermat_signed(v, m);
+}
+
+/*
+ * Make x exact: with R = B^2n - x d, step x until 0 <= R < d.  |R| is a
+ * few d, so R is the residue of B^2n - x d modulo B^m + 1 (m >= n + 2):
+ * a wrap-around product of half the size.  tmp has 4 (m + 1) limbs.
+ */
+static int recip_fix(u64 *x, const u64 *d, size_t n, size_t m, u64 *tmp,
 		     struct bn_ctx *ctx)
 {
-	size_t len = 2 * n + 1;
+	size_t len = m + 1;
+	u64 *r = tmp, *p = tmp + len;
 	int err;
 
-	err = bn_mul(tmp, x, n + 1, d, n, ctx);
+	err = bn_mulmod_fermat(p, x, n + 1, d, n, m, ctx);
 	if (err)
 		return err;
-	/* tmp = B^2n - x d, two's complement over 2n + 1 limbs */
-	for (size_t i = 0; i < len; i++)
-		tmp[i] = ~tmp[i];
-	bn_add_1(tmp, tmp, len, 1);
-	tmp[2 * n] += 1;
-	while (tmp[len - 1] >> 63) {
+	residual(r, p, 2 * n, m, tmp + 2 * len);
+	while (r[len - 1] >> 63) {
 		bn_sub_1(x, x, n + 1, 1);
-		bn_add(tmp, tmp, len, d, n);
+		bn_add(r, r, len, d, n);
 	}
-	while (bn_cmp2(tmp, len, d, n) >= 0) {
+	while (bn_cmp2(r, len, d, n) >= 0) {
 		bn_add_1(x, x, n + 1, 1);
-		bn_sub(tmp, tmp, len, d, n);
+		bn_sub(r, r, len, d, n);
 	}
 	return 0;
+}
+
+/* Limbs bn_recip() allocates for n (not counting its recursion). */
+size_t bn_recip_scratch(size_t n)
+{
+	size_t m = bn_fermat_ring(n + 2);
+
+	return (n - n / 2 + 1) + (m + 3) + 4 * (m + 1);
 }
 
 /**
@@ -64,66 +113,65 @@ static int recip_fix(u64 *x, const u64 *d, size_t n, u64 *tmp,
  * @ctx: context
  *
  * Newton: from the reciprocal X_h of the top h limbs, y0 = X_h B^(n-h) and
- * y1 = y0 + y0 (B^2n - d y0) / B^2n, which doubles the correct limbs;
- * the product y0 (B^2n - d y0) only needs the top limbs of both factors.
- * A final correction makes the result exact, so each level starts from
- * an exact reciprocal.
+ * y1 = y0 + y0 (B^2n - d y0) / B^2n, which doubles the correct limbs.
+ * T = B^(n+h) - d X_h is at most 2 B^n in size, so it comes from a product
+ * modulo B^m + 1 (m >= n + 2) instead of the full product; y0 T / B^2n
+ * only needs the top limbs of T.  A final correction makes the result
+ * exact, so each level starts from an exact reciprocal.
  *
  * Return: 0, -ENOMEM or -ECANCELED.
  */
 int bn_recip(u64 *x, const u64 *d, size_t n, struct bn_ctx *ctx)
 {
-	size_t h = n - n / 2, e = n - h, tl;
-	u64 *xh, *p, *t, *c, *blk;
+	size_t h = n - n / 2, e = n - h, m = bn_fermat_ring(n + 2), tl;
+	u64 *xh, *p, *t, *c, *w, *blk;
 	bool neg;
 	int err;
 
-	if (n <= 2) {
-		recip_small(x, d, n);
+	if (n == 1) {
+		recip_1(x, d[0]);
 		return 0;
 	}
-	blk = bn_alloc_limbs(ctx, (h + 1) + (n + h + 1) + (n + 1) +
-				  (h + n + 3) + (2 * n + 1));
+	blk = bn_alloc_limbs(ctx, bn_recip_scratch(n));
 	if (!blk)
 		return -ENOMEM;
 	xh = blk;
-	p = xh + h + 1;
-	t = p + n + h + 1;
-	c = t + n + 1;
+	c = xh + h + 1;
+	p = c + m + 3;
+	t = p + m + 1;
+	w = t + m + 1;
 	err = bn_recip(xh, d + e, h, ctx);
 	if (!err)
-		err = bn_mul(p, d, n, xh, h + 1, ctx);
+		err = bn_mulmod_fermat(p, d, n, xh, h + 1, m, ctx);
 	if (err)
 		goto out;
-	/* t = B^n - floor(d X_h / B^h), |t| = about B^e */
-	bn_zero(t, n + 1);
-	t[n] = 1;
-	neg = bn_sub_n(t, t, p + h, n + 1);
+	/* t = B^(n+h) - d X_h, |t| <= 2 B^n; keep |t| / B^h */
+	residual(t, p, n + h, m, w);
+	neg = t[m] >> 63;
 	if (neg) {
-		for (size_t i = 0; i <= n; i++)
+		for (size_t i = 0; i <= m; i++)
 			t[i] = ~t[i];
-		bn_add_1(t, t, n + 1, 1);
+		bn_add_1(t, t, m + 1, 1);
 	}
-	tl = bn_normlen(t, n + 1);
+	t += h;
+	tl = bn_normlen(t, n + 2 - h);
 	/* x = X_h B^e +- floor(X_h |t| / B^h) */
 	bn_zero(x, e);
 	bn_copy(x + e, xh, h + 1);
 	if (tl) {
+		size_t cl = tl + 1;
+
 		err = bn_mul(c, xh, h + 1, t, tl, ctx);
 		if (err)
 			goto out;
-		if (h + 1 + tl > h) {
-			size_t cl = h + 1 + tl - h;
-
-			if (cl > n + 1)
-				cl = n + 1;
-			if (neg)
-				bn_sub(x, x, n + 1, c + h, cl);
-			else
-				bn_add(x, x, n + 1, c + h, cl);
-		}
+		if (cl > n + 1)
+			cl = n + 1;
+		if (neg)
+			bn_sub(x, x, n + 1, c + h, cl);
+		else
+			bn_add(x, x, n + 1, c + h, cl);
 	}
-	err = recip_fix(x, d, n, c, ctx);
+	err = recip_fix(x, d, n, m, p, ctx);
 out:
 	bn_dealloc(ctx, blk);
 	return err;
@@ -132,7 +180,7 @@ out:
 /* Scratch limbs bn_divrem_pre() needs for a divisor of n limbs. */
 size_t bn_divrem_scratch(size_t n)
 {
-	return (2 * n + 3) + (2 * n + 1) + (n + 1);
+	return (2 * n + 3) + 2 * (bn_fermat_ring(n + 2) + 1);
 }
 
 /**
@@ -148,15 +196,17 @@ size_t bn_divrem_scratch(size_t n)
  * @ctx: context
  *
  * q0 = floor(floor(a / B^(n-1)) x / B^(n+1)) is at most 2 below the
- * quotient; the remainder then takes at most two subtractions.
+ * quotient.  The remainder a - q0 d is below 3d, so it is the residue
+ * modulo B^m + 1 (m >= n + 2): q0 d comes from a wrap-around product of
+ * half the size of the full one.  Then at most two subtractions.
  *
  * Return: 0, -ENOMEM or -ECANCELED.
  */
 int bn_divrem_pre(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,
 		  size_t n, const u64 *x, u64 *scr, struct bn_ctx *ctx)
 {
-	u64 *t = scr, *qd = t + 2 * n + 3, *rr = qd + 2 * n + 1;
-	size_t hn, ql;
+	size_t m = bn_fermat_ring(n + 2), hn, ql;
+	u64 *t = scr, *qd = t + 2 * n + 3, *rr = qd + m + 1;
 	int err;
 
 	an = bn_normlen(a, an);
@@ -174,13 +224,12 @@ int bn_divrem_pre(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,
 	if (ql > n)
 		ql = n;
 	bn_copy(q, t + n + 1, ql);
-	bn_zero(rr, n + 1);
-	bn_copy(rr, a, an < n + 1 ? an : n + 1);
+	bn_fermat_reduce(rr, a, an, m);
 	if (ql) {
-		err = bn_mul(qd, q, ql, d, n, ctx);
+		err = bn_mulmod_fermat(qd, q, ql, d, n, m, ctx);
 		if (err)
 			return err;
-		bn_sub_n(rr, rr, qd, n + 1);
+		bn_fermat_sub(rr, rr, qd, m);
 	}
 	while (bn_cmp2(rr, n + 1, d, n) >= 0) {
 		bn_sub(rr, rr, n + 1, d, n);

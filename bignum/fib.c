@@ -134,6 +134,41 @@ struct fib_pair {
 	u32 k;
 };
 
+/*
+ * The linear passes of a step, in blocks with a poll between them: one
+ * pass over F(2^31 - 1) is 186 MB.  op: 0 r = a + b, 1 r = a - b,
+ * 2 r = 5 a.
+ */
+#define FIB_BLOCK ((size_t)1 << 17)
+
+static int pass(int op, u64 *r, const u64 *a, const u64 *b, size_t n,
+		struct bn_ctx *ctx)
+{
+	u64 c = 0, h;
+	size_t o, k;
+	int err;
+
+	for (o = 0; o < n; o += k) {
+		k = n - o < FIB_BLOCK ? n - o : FIB_BLOCK;
+		if (op == 0) {
+			h = bn_add_n(r + o, a + o, b + o, k);
+			c = h + bn_add_1(r + o, r + o, k, c);
+		} else if (op == 1) {
+			h = bn_sub_n(r + o, a + o, b + o, k);
+			c = h + bn_sub_1(r + o, r + o, k, c);
+		} else {
+			h = bn_mul_1(r + o, a + o, k, 5);
+			c = h + bn_add_1(r + o, r + o, k, c);
+		}
+		if (n > FIB_BLOCK) {
+			err = bn_poll(ctx);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 /* (F(k), F(k - 1)) -> (F(2k + bit), F(2k + bit - 1)). */
 static int fib_step(struct fib_pair *p, unsigned int bit, struct bn_ctx *ctx)
 {
@@ -160,17 +195,23 @@ static int fib_step(struct fib_pair *p, unsigned int bit, struct bn_ctx *ctx)
 	bn_dealloc(ctx, p->f0);
 	p->f0 = NULL;
 	/* y = F(2k - 1), x = F(2k + 1) = 5 F(k)^2 - F(2k - 1) +- 2 */
-	bn_add_n(y, x, y, len);
-	bn_mul_1(x, x, len, 5);
-	bn_sub_n(x, x, y, len);
+	err = pass(0, y, x, y, len, ctx);
+	if (!err)
+		err = pass(2, x, x, NULL, len, ctx);
+	if (!err)
+		err = pass(1, x, x, y, len, ctx);
+	if (err)
+		goto fail;
 	if (p->k & 1)
 		bn_sub_1(x, x, len, 2);
 	else
 		bn_add_1(x, x, len, 2);
 	if (bit)
-		bn_sub_n(y, x, y, len);	/* F(2k) */
+		err = pass(1, y, x, y, len, ctx);	/* F(2k) */
 	else
-		bn_sub_n(x, x, y, len);	/* F(2k) */
+		err = pass(1, x, x, y, len, ctx);	/* F(2k) */
+	if (err)
+		goto fail;
 	p->f1 = x;
 	p->f0 = y;
 	p->l1 = bn_normlen(x, len);

@@ -5,55 +5,55 @@
  */
 #include "bn_internal.h"
 
-/* r[0 .. an + bn) = a * b, an >= 1, bn >= 1: rows of two limbs of b. */
+/* r[0 .. an + bn) = a * b, an >= 1, bn >= 1. */
 void bn_mul_basecase(u64 *r, const u64 *a, size_t an, const u64 *b,
 		     size_t bn)
 {
 	size_t j;
 
 	r[an] = bn_mul_1(r, a, an, b[0]);
-	for (j = 1; j + 1 < bn; j += 2)
-		r[an + j + 1] = bn_addmul_2(r + j, a, an, b + j);
-	if (j < bn)
+	for (j = 1; j < bn; j++)
 		r[an + j] = bn_addmul_1(r + j, a, an, b[j]);
 }
 
 /*
- * r[0 .. 2n) = a^2: the products a[i] a[j] with i < j once, two rows at
- * a time, doubled by a shift, plus the squares a[i]^2 on the diagonal.
+ * r[0 .. 2n) = a^2: the products a[i] a[j] with i < j once, doubled by a
+ * shift, plus the squares a[i]^2 on the diagonal.
  */
 void bn_sqr_basecase(u64 *r, const u64 *a, size_t n)
 {
 	u64 c = 0;
 	size_t i;
 
-	bn_zero(r, 2 * n);
-	for (i = 0; i + 2 < n; i += 2)
-		r[i + n + 1] = bn_addmul_2(r + 2 * i + 2, a + i + 2, n - i - 2,
-					   a + i);
-	/* the products a[i] a[i + 1] the pairs of rows left out */
-	for (i = 0; i + 1 < n; i += 2) {
-		bn_u128 p = (bn_u128)a[i] * a[i + 1];
-		u64 t[2] = { (u64)p, (u64)(p >> 64) };
-
-		bn_add(r + 2 * i + 1, r + 2 * i + 1, 2 * n - 2 * i - 1, t, 2);
-	}
+	r[0] = 0;
+	r[2 * n - 1] = 0;
+	if (n > 1)
+		r[n] = bn_mul_1(r + 1, a + 1, n - 1, a[0]);
+	for (i = 1; i + 1 < n; i++)
+		r[i + n] = bn_addmul_1(r + 2 * i + 1, a + i + 1, n - i - 1,
+				       a[i]);
 	bn_lshift(r, r, 2 * n, 1);
 	for (i = 0; i < n; i++) {
 		bn_u128 p = (bn_u128)a[i] * a[i];
-		bn_u128 s = (bn_u128)r[2 * i] + (u64)p + c;
+		u64 l = (u64)p, h = (u64)(p >> 64), x;
 
-		r[2 * i] = (u64)s;
-		s = (bn_u128)r[2 * i + 1] + (u64)(p >> 64) + (u64)(s >> 64);
-		r[2 * i + 1] = (u64)s;
-		c = (u64)(s >> 64);
+		x = r[2 * i];
+		l += c;
+		h += l < c;
+		l += x;
+		h += l < x;
+		r[2 * i] = l;
+		x = r[2 * i + 1];
+		h += x;
+		c = h < x;
+		r[2 * i + 1] = h;
 	}
 }
 
 static size_t kara_min_thr(void)
 {
-	size_t t = BN_MUL_KARA_THR < BN_SQR_KARA_THR ? BN_MUL_KARA_THR :
-						       BN_SQR_KARA_THR;
+	size_t m = BN_MUL_KARA_THR, s = BN_SQR_KARA_THR;
+	size_t t = m < s ? m : s;
 
 	return t < 4 ? 4 : t;
 }

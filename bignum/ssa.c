@@ -64,23 +64,9 @@ static void ssa_params(struct ssa_par *p, size_t n, unsigned int k)
 			align = (size_t)1 << p->k_in;
 	}
 	p->nl = ssa_round_up(p->nl, align);
-	/* theta^i 2^k must stay below 2^N' for the final scaling */
-	while (64 * p->nl / p->K <= k)
-		p->nl += align;
 }
 
 /* --- arithmetic modulo 2^(64 nl) + 1 on nl + 1 limbs --- */
-
-static void fm_add(u64 *r, const u64 *a, const u64 *b, size_t nl)
-{
-	u64 t;
-
-	bn_add_n(r, a, b, nl + 1);
-	t = r[nl];
-	r[nl] = 0;
-	if (t && bn_sub_1(r, r, nl, t))
-		r[nl] = bn_add_1(r, r, nl, 1);
-}
 
 static void fm_sub(u64 *r, const u64 *a, const u64 *b, size_t nl)
 {
@@ -106,11 +92,17 @@ static void fm_neg(u64 *r, size_t nl)
 	r[nl] = bn_add_1(r, r, nl, 2);
 }
 
-/* r = a 2^e mod 2^(64 nl) + 1, 0 <= e < 2 * 64 nl; r may be a. */
-static void fm_mul2exp(u64 *r, const u64 *a, size_t e, size_t nl, u64 *tmp)
+/*
+ * r = a 2^e mod 2^(64 nl) + 1, 0 <= e < 2 * 64 nl; r must not be a (the
+ * shifted value is written in one pass straight from a: the low part moves
+ * up, the part shifted out at the top wraps around negated).
+ */
+static void fm_mul2exp(u64 *r, const u64 *a, size_t e, size_t nl)
 {
-	size_t nb = 64 * nl, q;
+	size_t nb = 64 * nl, q, j;
+	unsigned int s;
 	bool neg = false;
+	u64 bw = 0;
 
 	if (e >= nb) {
 		e -= nb;
@@ -124,15 +116,65 @@ static void fm_mul2exp(u64 *r, const u64 *a, size_t e, size_t nl, u64 *tmp)
 		bn_copy(r, a, nl + 1);
 	} else {
 		q = e / 64;
-		tmp[nl] = bn_lshift(tmp, a, nl, e % 64);
-		bn_zero(r, q);
-		bn_copy(r + q, tmp, nl - q);
+		s = e % 64;
+		/* low part: r[q .. nl) = (a << s) limbs 0 .. nl - q */
+		if (s) {
+			r[q] = a[0] << s;
+			for (j = q + 1; j < nl; j++)
+				r[j] = (a[j - q] << s) | (a[j - q - 1] >> (64 - s));
+		} else {
+			bn_copy(r + q, a, nl - q);
+		}
+		/* r[0 .. q] minus the high part (a << s) limbs nl - q .. nl */
+		for (j = 0; j <= q; j++) {
+			size_t k = nl - q + j;
+			u64 hi, lo = j < q ? 0 : r[q], x;
+
+			if (s)
+				hi = (k < nl ? a[k] << s : 0) | (a[k - 1] >> (64 - s));
+			else
+				hi = k < nl ? a[k] : 0;
+			x = lo - hi - bw;
+			bw = (lo < hi) | ((lo - hi) < bw);
+			r[j] = x;
+		}
 		r[nl] = 0;
-		if (bn_sub(r, r, nl, tmp + nl - q, q + 1))
+		if (bw && q + 1 < nl)
+			bw = bn_sub_1(r + q + 1, r + q + 1, nl - q - 1, 1);
+		if (bw)
 			r[nl] = bn_add_1(r, r, nl, 1);
 	}
 	if (neg)
 		fm_neg(r, nl);
+}
+
+/* a, d = a + b, a - b in one pass. */
+static void fm_addsub(u64 *a, u64 *d, const u64 *b, size_t nl)
+{
+	u64 cs = 0, cd = 0, t;
+	size_t j;
+
+	for (j = 0; j <= nl; j++) {
+		u64 x = a[j], y = b[j], sm, df;
+
+		sm = x + y;
+		t = sm < x;
+		sm += cs;
+		cs = t | (sm < cs);
+		df = x - y;
+		t = x < y;
+		d[j] = df - cd;
+		cd = t | (df < cd);
+		a[j] = sm;
+	}
+	t = a[nl];
+	a[nl] = 0;
+	if (t && bn_sub_1(a, a, nl, t))
+		a[nl] = bn_add_1(a, a, nl, 1);
+	if (cd) {
+		bn_add_1(d, d, nl + 1, 1);
+		d[nl] += 1;
+	}
 }
 
 /* --- the transforms --- */
@@ -152,9 +194,8 @@ static int fft_dif(u64 *x, size_t K, size_t w, const struct ssa_par *p,
 	for (i = 0; i < half; i++) {
 		u64 *a = x + i * sz, *b = x + (i + half) * sz;
 
-		fm_sub(tmp, a, b, p->nl);
-		fm_add(a, a, b, p->nl);
-		fm_mul2exp(b, tmp, i * w, p->nl, tmp + sz);
+		fm_addsub(a, tmp, b, p->nl);
+		fm_mul2exp(b, tmp, i * w, p->nl);
 	}
 	err = fft_dif(x, half, 2 * w, p, tmp, ctx);
 	if (!err)
@@ -181,9 +222,8 @@ static int fft_dit_inv(u64 *x, size_t K, size_t w, const struct ssa_par *p,
 	for (i = 0; i < half; i++) {
 		u64 *a = x + i * sz, *b = x + (i + half) * sz;
 
-		fm_mul2exp(tmp, b, i ? nb2 - i * w : 0, p->nl, tmp + sz);
-		fm_sub(b, a, tmp, p->nl);
-		fm_add(a, a, tmp, p->nl);
+		fm_mul2exp(tmp, b, i ? nb2 - i * w : 0, p->nl);
+		fm_addsub(a, b, tmp, p->nl);
 	}
 	return 0;
 }
@@ -226,20 +266,47 @@ static int pointwise(u64 *x, const u64 *y, const struct ssa_par *p,
 }
 
 /* Cut a (an <= n limbs) into the K weighted coefficients of x. */
-static void decompose(u64 *x, const u64 *a, size_t an,
-		      const struct ssa_par *p, u64 *tmp)
+static int decompose(u64 *x, const u64 *a, size_t an,
+		     const struct ssa_par *p, u64 *tmp, struct bn_ctx *ctx)
 {
 	size_t sz = p->nl + 1, tw = 64 * p->nl / p->K, i, o, c;
+	int err;
 
-	bn_zero(x, p->K * sz);
 	for (i = 0; i < p->K; i++) {
+		u64 *xi = x + i * sz;
+
+		if (!(i & 63)) {
+			err = bn_poll(ctx);
+			if (err)
+				return err;
+		}
 		o = i * p->ml;
-		if (o >= an)
-			break;
+		if (o >= an) {
+			bn_zero(xi, sz);
+			continue;
+		}
 		c = an - o < p->ml ? an - o : p->ml;
-		bn_copy(x + i * sz, a + o, c);
-		fm_mul2exp(x + i * sz, x + i * sz, i * tw, p->nl, tmp);
+		bn_copy(tmp, a + o, c);
+		bn_zero(tmp + c, sz - c);
+		fm_mul2exp(xi, tmp, i * tw, p->nl);
 	}
+	return 0;
+}
+
+/* Zero n limbs, polling between blocks (the arrays reach 400 MB). */
+static int zero_polled(u64 *x, size_t n, struct bn_ctx *ctx)
+{
+	size_t o, c;
+	int err;
+
+	for (o = 0; o < n; o += c) {
+		c = n - o < ((size_t)1 << 18) ? n - o : ((size_t)1 << 18);
+		bn_zero(x + o, c);
+		err = bn_poll(ctx);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static void acc_add(u64 *acc, size_t len, size_t o, const u64 *c, size_t cn)
@@ -270,16 +337,21 @@ static int recompose(u64 *r, size_t rlen, u64 *x, const struct ssa_par *p,
 	size_t sz = p->nl + 1, tw = 64 * p->nl / p->K, nb2 = 2 * 64 * p->nl;
 	size_t len = p->n + p->nl + 2, i;
 	u64 *pos, *neg;
+	int err;
 
 	pos = bn_alloc_limbs(ctx, 2 * len);
 	if (!pos)
 		return -ENOMEM;
 	neg = pos + len;
-	bn_zero(pos, 2 * len);
-	for (i = 0; i < p->K; i++) {
+	err = zero_polled(pos, 2 * len, ctx);
+	for (i = 0; i < p->K && !err; i++) {
 		u64 *c = x + i * sz;
 
-		fm_mul2exp(c, c, nb2 - i * tw - p->k, p->nl, tmp);
+		if (!(i & 63))
+			err = bn_poll(ctx);
+
+		bn_copy(tmp, c, sz);
+		fm_mul2exp(c, tmp, nb2 - i * tw - p->k, p->nl);
 		if (c[p->nl] || (c[p->nl - 1] >> 63)) {
 			fm_neg(c, p->nl);
 			acc_add(neg, len, i * p->ml, c, sz);
@@ -287,12 +359,14 @@ static int recompose(u64 *r, size_t rlen, u64 *x, const struct ssa_par *p,
 			acc_add(pos, len, i * p->ml, c, sz);
 		}
 	}
-	fold(pos, p->n, p->nl + 2);
-	fold(neg, p->n, p->nl + 2);
-	fm_sub(pos, pos, neg, p->n);
-	bn_copy(r, pos, rlen);
+	if (!err) {
+		fold(pos, p->n, p->nl + 2);
+		fold(neg, p->n, p->nl + 2);
+		fm_sub(pos, pos, neg, p->n);
+		bn_copy(r, pos, rlen);
+	}
 	bn_dealloc(ctx, pos);
-	return 0;
+	return err;
 }
 
 static size_t pointwise_scr(const struct ssa_par *p)
@@ -350,10 +424,11 @@ static int ssa_mulmod(u64 *r, size_t rlen, const u64 *a, size_t an,
 		err = -ENOMEM;
 		goto out;
 	}
-	decompose(x, a, an, &p, tmp);
-	if (!sqr)
-		decompose(y, b, bn, &p, tmp);
-	err = ssa_core(x, y, &p, tmp, ctx);
+	err = decompose(x, a, an, &p, tmp, ctx);
+	if (!err && !sqr)
+		err = decompose(y, b, bn, &p, tmp, ctx);
+	if (!err)
+		err = ssa_core(x, y, &p, tmp, ctx);
 	if (!sqr) {
 		bn_dealloc(ctx, y);
 		y = NULL;
@@ -422,4 +497,105 @@ u64 bn_ssa_peak_bytes(size_t an, size_t bn, bool sqr)
 	size_t n = ssa_top(an, bn, &k);
 
 	return ssa_mulmod_peak(n, k, sqr && an == bn);
+}
+
+/* --- products modulo B^m + 1 for the callers that know the result is small --- */
+
+/**
+ * bn_fermat_ring() - a ring size m >= n that bn_mulmod_fermat() accepts
+ * @n: the least number of limbs
+ *
+ * Return: m.
+ */
+size_t bn_fermat_ring(size_t n)
+{
+	if (n < BN_MUL_SSA_THR)
+		return n;
+	return ssa_round_up(n, (size_t)1 << ssa_best_k(n));
+}
+
+/* r[0 .. m] = a (an <= 2m limbs) mod B^m + 1. */
+void bn_fermat_reduce(u64 *r, const u64 *a, size_t an, size_t m)
+{
+	if (an <= m) {
+		bn_copy(r, a, an);
+		bn_zero(r + an, m + 1 - an);
+		return;
+	}
+	r[m] = 0;
+	if (bn_sub(r, a, m, a + m, an - m))
+		r[m] = bn_add_1(r, r, m, 1);
+}
+
+void bn_fermat_sub(u64 *r, const u64 *a, const u64 *b, size_t m)
+{
+	fm_sub(r, a, b, m);
+}
+
+/* Ring value v (m + 1 limbs) to the signed residue in (-B^m/2, B^m/2]. */
+void bn_fermat_signed(u64 *v, size_t m)
+{
+	if (!v[m] && !(v[m - 1] >> 63))
+		return;
+	bn_sub_1(v, v, m + 1, 1);
+	v[m] -= 1;
+}
+
+/**
+ * bn_mulmod_fermat() - r = a * b mod B^m + 1, the wrap-around product
+ * @r: m + 1 limbs; may not overlap a or b
+ * @a: an <= m limbs
+ * @an: its limbs
+ * @b: bn <= m limbs
+ * @bn: its limbs
+ * @m: from bn_fermat_ring()
+ * @ctx: context
+ *
+ * When the caller knows the product is close to a known value (a
+ * remainder, a Newton residual), the product modulo B^m + 1 with m a little
+ * above the size of the difference gives the difference exactly, at about
+ * half the cost of the full product.
+ *
+ * Return: 0, -ENOMEM or -ECANCELED.
+ */
+int bn_mulmod_fermat(u64 *r, const u64 *a, size_t an, const u64 *b,
+		     size_t bn, size_t m, struct bn_ctx *ctx)
+{
+	unsigned int k;
+	u64 *t;
+	int err;
+
+	an = bn_normlen(a, an);
+	bn = bn_normlen(b, bn);
+	if (!an || !bn) {
+		bn_zero(r, m + 1);
+		return 0;
+	}
+	if (m < BN_MUL_SSA_THR) {
+		t = bn_alloc_limbs(ctx, an + bn);
+		if (!t)
+			return -ENOMEM;
+		err = bn_mul(t, a, an, b, bn, ctx);
+		if (!err)
+			bn_fermat_reduce(r, t, an + bn, m);
+		bn_dealloc(ctx, t);
+		return err;
+	}
+	k = ssa_best_k(m);
+	while (m & (((size_t)1 << k) - 1))
+		k--;
+	return ssa_mulmod(r, m + 1, a, an, b, bn, m, k, ctx);
+}
+
+/* Bytes bn_mulmod_fermat() allocates at most for ring m. */
+u64 bn_mulmod_peak_bytes(size_t m)
+{
+	unsigned int k;
+
+	if (m < BN_MUL_SSA_THR)
+		return 2 * m * 8 + 16 + bn_mul_peak_bytes(m, m, false);
+	k = ssa_best_k(m);
+	while (m & (((size_t)1 << k) - 1))
+		k--;
+	return ssa_mulmod_peak(m, k, false);
 }

@@ -16,7 +16,7 @@ static int out(void *arg, const char *buf, size_t len)
 	return fwrite(buf, 1, len, stdout) == len ? 0 : -EIO;
 }
 
-static int usage(void)
+static int bad_args(void)
 {
 	fprintf(stderr, "usage: fib N [-x]   (0 <= N <= %u)\n", BN_FIB_MAX);
 	return 2;
@@ -37,13 +37,13 @@ int main(int argc, char **argv)
 		else if (!arg)
 			arg = argv[i];
 		else
-			return usage();
+			return bad_args();
 	}
 	if (!arg || !*arg || *arg == '-')
-		return usage();
+		return bad_args();
 	n = strtoull(arg, &end, 10);
 	if (*end || n > BN_FIB_MAX)
-		return usage();
+		return bad_args();
 	err = bn_fib(&f, (u32)n, NULL);
 	if (!err) {
 		err = bn_to_text(f, base, out, NULL, NULL);

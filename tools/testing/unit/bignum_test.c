@@ -17,6 +17,10 @@
 #include "ktest.h"
 #include "bn_internal.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 long kshim_fail_after = -1;
 
 size_t bn_tune_mul_kara = BN_DEF_MUL_KARA;
@@ -128,11 +132,10 @@ static int check_mul(mulfn fn, size_t an, size_t bn, bool sqr)
 	r = xmalloc((an + bn) * 8);
 	g = xmalloc((an + bn) * 8);
 	fill(a, an);
-	if (sqr) {
+	if (sqr)
 		memcpy(b, a, an * 8);
-	} else {
+	else
 		fill(b, bn);
-	}
 	if (an >= bn)
 		mpn_mul((mp_limb_t *)g, (mp_limb_t *)a, an, (mp_limb_t *)b, bn);
 	else
@@ -156,7 +159,7 @@ static void test_mul_schoolbook_karatsuba(void)
 	size_t i, j;
 
 	tune_defaults();
-	for (i = 0; i < sizeof(sizes_small) / sizeof(sizes_small[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes_small); i++) {
 		for (j = 0; j <= i; j++) {
 			size_t an = sizes_small[i], bn = sizes_small[j];
 
@@ -170,7 +173,7 @@ static void test_mul_schoolbook_karatsuba(void)
 	}
 	/* tiny Karatsuba threshold: deep recursion, odd splits */
 	tune_small();
-	for (i = 0; i < sizeof(sizes_small) / sizeof(sizes_small[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes_small); i++) {
 		size_t n = sizes_small[i];
 
 		KT_EXPECT(check_mul(bn_mul_kara, n, n, false), "kara4 %zu", n);
@@ -193,7 +196,7 @@ static void test_mul_ssa(void)
 			tune_small();	/* recursive pointwise products */
 		else
 			tune_defaults();
-		for (i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(sz); i++) {
 			size_t n = sz[i];
 
 			KT_EXPECT(check_mul(bn_mul_ssa, n, n, false),
@@ -222,7 +225,7 @@ static void test_mul_dispatch(void)
 	size_t i;
 
 	tune_defaults();
-	for (i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sz); i++) {
 		KT_EXPECT(check_mul(bn_mul, sz[i], sz[i], false), "mul %zu",
 			  sz[i]);
 		KT_EXPECT(check_mul(sqr_as_mul, sz[i], 0, true), "sqr %zu",
@@ -278,7 +281,7 @@ static void test_divide(void)
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass)
 			tune_small();
-		for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
 			size_t n = sz[i], an = 2 * n;
 			u64 *d = xmalloc(n * 8), *x = xmalloc((n + 1) * 8);
 			u64 *a = xmalloc(an * 8), *q = xmalloc(n * 8);
@@ -393,7 +396,7 @@ static void test_conversion_random(void)
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass)
 			tune_small();
-		for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
 			for (int rep = 0; rep < 3; rep++) {
 				size_t n = sz[i];
 				u64 *a = xmalloc(n * 8 + 8);
@@ -528,7 +531,7 @@ static void test_fib_large(void)
 	static const u32 ns[] = { 100000, 123457, 1000000 };
 
 	tune_defaults();
-	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++)
 		KT_EXPECT(check_fib(ns[i], true), "F(%u)", ns[i]);
 }
 
@@ -579,7 +582,7 @@ static void test_alloc_failures(void)
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass)
 			tune_small();
-		for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
 			long k;
 
 			for (k = 0;; k++) {
