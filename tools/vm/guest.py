@@ -178,7 +178,11 @@ class Guest:
             if not line.startswith(b"@@RC "):
                 chunks.append(line)
                 continue
-            seq, rc = (int(w) for w in line[5:].split())
+            try:
+                seq, rc = (int(w) for w in line[5:].split())
+            except ValueError:
+                raise GuestError("garbled status line from the guest "
+                                 "agent: %r" % line[:80])
             if seq == self.seq:
                 break
             chunks = []     # the late answer of a command we gave up on
