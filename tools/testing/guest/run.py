@@ -38,14 +38,9 @@ def collect(pattern, modules):
     for name in modules or MODULES:
         mod = importlib.import_module(name)
         for attr in sorted(dir(mod)):
-            fn = getattr(mod, attr)
-            if getattr(fn, "soak_only", False) and \
-                    not os.environ.get("KHTTPD_SOAK"):
-                print("# skip %s (make soak only)" % attr)
-                continue
             if attr.startswith("test_") and (not pattern or
                                              pattern in attr):
-                cases.append((attr, fn))
+                cases.append((attr, getattr(mod, attr)))
     return cases
 
 

@@ -440,15 +440,6 @@ def _all_closed(socks, timeout):
     return len(closed)
 
 
-def soak_only(fn):
-    """Cases that start hundreds of shell clients inside the guest.  In a
-    clean-clone make check their agent commands once came back garbled
-    (an @@RC line with foreign bytes in it, cause not yet found), so they
-    run in make soak (KHTTPD_SOAK) until that is understood."""
-    fn.soak_only = True
-    return fn
-
-
 class GuestClients:
     """Shell clients inside the guest, each `SCRIPT | nc 127.0.0.1 8081`
     with its output in /tmp/hc/TAG.I.  QEMU's user-mode network passes
@@ -512,7 +503,6 @@ def wait_open(ctx, n, timeout=60):
     return time.monotonic() - t
 
 
-@soak_only
 def test_hostile_slowloris_and_idle(ctx):
     """Hundreds of connections that trickle a header a byte at a time, say
     nothing, or idle after one request: all closed by header_timeout_ms
@@ -564,7 +554,6 @@ def test_hostile_slowloris_and_idle(ctx):
     health(ctx, base)
 
 
-@soak_only
 def test_hostile_idle_connections_cost_little(ctx):
     """No thread per connection: 200 idle connections start no kernel
     thread (the original: one kthread and ~37 KiB each, never closed) and
@@ -592,7 +581,6 @@ def test_hostile_idle_connections_cost_little(ctx):
     health(ctx, base)
 
 
-@soak_only
 def test_hostile_connection_flood(ctx):
     """Far more connections than max_connections: the excess gets 503 and
     is closed at once, the admitted ones are served, and the cap holds (a
@@ -757,7 +745,6 @@ def test_hostile_never_reads(ctx):
         reload(ctx)
 
 
-@soak_only
 def test_hostile_reset_mid_response(ctx):
     """Clients that reset the connection in the middle of a large
     response: the send error closes the connection at once, long before
@@ -834,7 +821,6 @@ ATTACKS = [("slowloris", _attack_slowloris), ("flood", _attack_flood),
            ("body", _attack_garbage)]
 
 
-@soak_only
 def test_hostile_rmmod_during_attacks(ctx):
     """rmmod while each attack is under way returns promptly, closes every
     client, and a fresh insmod serves; repeated."""
