@@ -7,19 +7,17 @@
 # repository root:
 #
 #   make -f http/static.mk http-static-test        # ASan/UBSan unit tests
-#   make -f http/static.mk fuzz-static FUZZ_SECONDS=60
+#   make -f tools/testing/fuzz/fuzz.mk fuzz-static FUZZ_SECONDS=60
 #
 # Targets:
 #   http-static-test  build $(BUILD)/http_static_test with ASan and UBSan
 #                     and run it; the exit status is the result.
-#   fuzz-static       build fuzz_http_path and fuzz_http_range with clang
-#                     and run each for FUZZ_SECONDS on a scratch copy of
-#                     its seed corpus; any crash or sanitizer report fails.
+#   the fuzzers' binaries ($(HTTP_STATIC_FUZZERS)); fuzz.mk in
+#                     tools/testing/fuzz/ runs them (fuzz-static, fuzz,
+#                     check-fuzz).
 
 BUILD ?= build
-FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang-14
-FUZZ_NICE ?= nice -n 10
 
 HTTP_STATIC_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 include $(HTTP_STATIC_MK_DIR)/sources.mk
@@ -44,7 +42,7 @@ HTTP_STATIC_DEPS := $(HTTP_STATIC_ALL_SRCS) $(HTTP_STATIC_HDRS) \
 HTTP_STATIC_FUZZERS := $(BUILD)/fuzz/fuzz_http_path \
 	$(BUILD)/fuzz/fuzz_http_range
 
-.PHONY: http-static-test fuzz-static
+.PHONY: http-static-test
 
 $(BUILD)/http_static_test: $(HTTP_STATIC_UNIT_DIR)/http_static_test.c \
 		$(HTTP_STATIC_DEPS)
@@ -63,18 +61,3 @@ $(BUILD)/fuzz/fuzz_http_range: $(HTTP_STATIC_FUZZ_DIR)/fuzz_http_range.c \
 		$(HTTP_STATIC_DEPS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(HTTP_STATIC_FUZZ_CFLAGS) -o $@ $< $(HTTP_STATIC_ALL_SRCS)
-
-fuzz-static: $(HTTP_STATIC_FUZZERS)
-	@set -e; for f in path range; do \
-		dir=$(BUILD)/fuzz/corpus-http_$$f; \
-		rm -rf $$dir; mkdir -p $$dir; \
-		cp $(HTTP_STATIC_FUZZ_DIR)/corpus/http_$$f/* $$dir/; \
-		echo "fuzz_http_$$f: $(FUZZ_SECONDS) s"; \
-		$(FUZZ_NICE) $(BUILD)/fuzz/fuzz_http_$$f -max_len=8192 \
-			-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			-artifact_prefix=$(BUILD)/fuzz/crash-http_$$f- $$dir \
-			2>$(BUILD)/fuzz/fuzz_http_$$f.log || \
-			{ tail -50 $(BUILD)/fuzz/fuzz_http_$$f.log; exit 1; }; \
-		grep -E '^#[0-9]+.*(DONE|pulse)|stat::' \
-			$(BUILD)/fuzz/fuzz_http_$$f.log | tail -6; \
-	done

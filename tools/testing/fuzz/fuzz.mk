@@ -18,7 +18,9 @@
 #                about a minute for five fuzzers); prints "ok"/"not ok" per
 #                fuzzer and "# fuzz: pass=P fail=F" (one pass per fuzzer
 #                that ran clean), the line `make check` adds up.
-#   fuzz-bignum  fuzz_bignum_conv alone, for FUZZ_SECONDS.
+#   fuzz-bignum  fuzz_bignum_conv alone, for FUZZ_SECONDS; fuzz-http and
+#                fuzz-static likewise for the parser/router and the
+#                static-file fuzzers.
 #
 # A crash, a sanitizer report, a leak or a failed oracle fails the fuzzer;
 # the input is kept as $(BUILD)/fuzz/crash-NAME-*; reproduce it with
@@ -31,8 +33,7 @@ CHECK_FUZZ_SECONDS ?= 10
 
 FUZZ_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 
-# The long budget: FUZZ_SECONDS if the user gave it, else 600 (the
-# included fragments default it to 30 for their own targets).
+# The long budget: FUZZ_SECONDS if the user gave it, else 600.
 ifneq ($(filter command line environment,$(origin FUZZ_SECONDS)),)
 FUZZ_RUN_SECONDS := $(FUZZ_SECONDS)
 else
@@ -75,7 +76,7 @@ FUZZ_LIST += bignum_conv:4096
 
 FUZZ_BINS := $(foreach f,$(FUZZ_LIST),$(BUILD)/fuzz/fuzz_$(firstword $(subst :, ,$(f))))
 
-.PHONY: fuzz check-fuzz fuzz-bignum
+.PHONY: fuzz check-fuzz fuzz-bignum fuzz-http fuzz-static
 
 # $(call fuzz_run,SECONDS,LIST): fuzz each for SECONDS; with REPLAY=1
 # first run every checked-in corpus file once.  Counts and prints.
@@ -119,3 +120,9 @@ check-fuzz: $(FUZZ_BINS)
 
 fuzz-bignum: $(BUILD)/fuzz/fuzz_bignum_conv
 	$(call fuzz_run,$(FUZZ_RUN_SECONDS),bignum_conv:4096,replay)
+
+fuzz-http: $(HTTP_FUZZERS)
+	$(call fuzz_run,$(FUZZ_RUN_SECONDS),http_parser:65536 http_target:65536,replay)
+
+fuzz-static: $(HTTP_STATIC_FUZZERS)
+	$(call fuzz_run,$(FUZZ_RUN_SECONDS),http_path:8192 http_range:8192,replay)
