@@ -10,6 +10,11 @@ u64 bn_add_n(u64 *r, const u64 *a, const u64 *b, size_t n)
 	u64 c = 0;
 	size_t i;
 
+#ifdef __x86_64__
+	if (BN_ASM_ALLOWED)
+		return bn_add_n_x86(r, a, b, n);
+#endif
+
 	for (i = 0; i < n; i++) {
 		u64 s = a[i] + c;
 
@@ -24,6 +29,11 @@ u64 bn_sub_n(u64 *r, const u64 *a, const u64 *b, size_t n)
 {
 	u64 c = 0;
 	size_t i;
+
+#ifdef __x86_64__
+	if (BN_ASM_ALLOWED)
+		return bn_sub_n_x86(r, a, b, n);
+#endif
 
 	for (i = 0; i < n; i++) {
 		u64 x = a[i], y = b[i] + c;
@@ -137,6 +147,9 @@ u64 bn_mul_1(u64 *r, const u64 *a, size_t n, u64 b)
 	u64 c = 0;
 	size_t i;
 
+	if (bn_use_adx())
+		return bn_mul_1_adx(r, a, n, b);
+
 	for (i = 0; i < n; i++) {
 		bn_u128 p = (bn_u128)a[i] * b;
 		u64 l = (u64)p, h = (u64)(p >> 64);
@@ -154,6 +167,9 @@ u64 bn_addmul_1(u64 *r, const u64 *a, size_t n, u64 b)
 {
 	u64 c = 0;
 	size_t i;
+
+	if (bn_use_adx())
+		return bn_addmul_1_adx(r, a, n, b);
 
 	for (i = 0; i < n; i++) {
 		bn_u128 p = (bn_u128)a[i] * b;

@@ -33,6 +33,8 @@ struct bn {
  */
 #define BN_DEF_MUL_KARA 28
 #define BN_DEF_SQR_KARA 40
+#define BN_DEF_MUL_TOOM3 300
+#define BN_DEF_SQR_TOOM3 800
 #define BN_DEF_MUL_SSA 2000
 #define BN_DEF_SQR_SSA 1600
 #define BN_DEF_SSA_INNER 500
@@ -40,24 +42,32 @@ struct bn {
 #define BN_DEF_SSA_KBIAS 0
 
 #ifdef BN_TUNE
-extern size_t bn_tune_mul_kara, bn_tune_sqr_kara, bn_tune_mul_ssa,
+extern size_t bn_tune_mul_kara, bn_tune_sqr_kara, bn_tune_mul_toom3,
+	bn_tune_sqr_toom3, bn_tune_mul_ssa,
 	bn_tune_sqr_ssa, bn_tune_ssa_inner, bn_tune_dc_conv;
 extern int bn_tune_ssa_kbias;
+extern bool bn_tune_asm;
 #define BN_MUL_KARA_THR bn_tune_mul_kara
 #define BN_SQR_KARA_THR bn_tune_sqr_kara
+#define BN_MUL_TOOM3_THR bn_tune_mul_toom3
+#define BN_SQR_TOOM3_THR bn_tune_sqr_toom3
 #define BN_MUL_SSA_THR bn_tune_mul_ssa
 #define BN_SQR_SSA_THR bn_tune_sqr_ssa
 #define BN_SSA_INNER_THR bn_tune_ssa_inner
 #define BN_DC_CONV_THR bn_tune_dc_conv
 #define BN_SSA_KBIAS bn_tune_ssa_kbias
+#define BN_ASM_ALLOWED bn_tune_asm
 #else
 #define BN_MUL_KARA_THR BN_DEF_MUL_KARA
 #define BN_SQR_KARA_THR BN_DEF_SQR_KARA
+#define BN_MUL_TOOM3_THR BN_DEF_MUL_TOOM3
+#define BN_SQR_TOOM3_THR BN_DEF_SQR_TOOM3
 #define BN_MUL_SSA_THR BN_DEF_MUL_SSA
 #define BN_SQR_SSA_THR BN_DEF_SQR_SSA
 #define BN_SSA_INNER_THR BN_DEF_SSA_INNER
 #define BN_DC_CONV_THR BN_DEF_DC_CONV
 #define BN_SSA_KBIAS BN_DEF_SSA_KBIAS
+#define BN_ASM_ALLOWED true
 #endif
 
 /* Operations above this many limbs poll the context (yield, cancel). */
@@ -98,6 +108,22 @@ void bn_copy(u64 *r, const u64 *a, size_t n);
 unsigned int bn_clz(u64 x);
 u64 bn_div_1e19(u64 *q, const u64 *a, size_t n);
 
+/* --- x86-64 inner loops (x86_64.c) --- */
+u64 bn_add_n_x86(u64 *r, const u64 *a, const u64 *b, size_t n);
+u64 bn_sub_n_x86(u64 *r, const u64 *a, const u64 *b, size_t n);
+u64 bn_mul_1_adx(u64 *r, const u64 *a, size_t n, u64 b);
+u64 bn_addmul_1_adx(u64 *r, const u64 *a, size_t n, u64 b);
+
+/* Whether bn_mul_1()/bn_addmul_1() take the MULX/ADX loops of x86_64.c. */
+static inline bool bn_use_adx(void)
+{
+#ifdef __x86_64__
+	return BN_ASM_ALLOWED && kshim_cpu_has_adx();
+#else
+	return false;
+#endif
+}
+
 /* --- multiplication (mul.c, ssa.c) --- */
 void bn_mul_basecase(u64 *r, const u64 *a, size_t an, const u64 *b,
 		     size_t bn);
@@ -113,6 +139,10 @@ int bn_sqr(u64 *r, const u64 *a, size_t n, struct bn_ctx *ctx);
 int bn_mul_kara(u64 *r, const u64 *a, size_t an, const u64 *b, size_t bn,
 		struct bn_ctx *ctx);
 int bn_sqr_kara(u64 *r, const u64 *a, size_t n, struct bn_ctx *ctx);
+int bn_mul_toom3(u64 *r, const u64 *a, const u64 *b, size_t n,
+		 struct bn_ctx *ctx);
+int bn_sqr_toom3(u64 *r, const u64 *a, size_t n, struct bn_ctx *ctx);
+u64 bn_toom_peak_bytes(size_t n, bool sqr);
 int bn_mul_ssa(u64 *r, const u64 *a, size_t an, const u64 *b, size_t bn,
 	       struct bn_ctx *ctx);
 size_t bn_fermat_ring(size_t n);

@@ -58,7 +58,11 @@ static size_t kara_min_thr(void)
 	return t < 4 ? 4 : t;
 }
 
-/* Scratch limbs that bn_mul_n_scr()/bn_sqr_n_scr() need for size n. */
+/*
+ * Scratch limbs that bn_mul_n_scr()/bn_sqr_n_scr() need for size n or
+ * less (callers rely on the "or less").  Toom-3 levels allocate their own
+ * and need none of it.
+ */
 size_t bn_kara_scratch(size_t n)
 {
 	size_t s = 0, h;
@@ -119,6 +123,8 @@ int bn_mul_n_scr(u64 *r, const u64 *a, const u64 *b, size_t n, u64 *scr,
 		bn_mul_basecase(r, a, n, b, n);
 		return 0;
 	}
+	if (n >= BN_MUL_TOOM3_THR)
+		return bn_mul_toom3(r, a, b, n, ctx);
 	if (n >= BN_POLL_LIMBS) {
 		err = bn_poll(ctx);
 		if (err)
@@ -155,6 +161,8 @@ int bn_sqr_n_scr(u64 *r, const u64 *a, size_t n, u64 *scr,
 		bn_sqr_basecase(r, a, n);
 		return 0;
 	}
+	if (n >= BN_SQR_TOOM3_THR)
+		return bn_sqr_toom3(r, a, n, ctx);
 	if (n >= BN_POLL_LIMBS) {
 		err = bn_poll(ctx);
 		if (err)
@@ -321,5 +329,5 @@ u64 bn_mul_peak_bytes(size_t an, size_t bn, bool sqr)
 		return bn_ssa_peak_bytes(an, bn, false);
 	/* chunks: scratch for bn plus temporaries halving each level */
 	k = (u64)(3 * mx + bn_kara_scratch(mx) + 64) * 8;
-	return 2 * k + 256;
+	return 2 * k + 256 + bn_toom_peak_bytes(mx, sqr && an == bn);
 }

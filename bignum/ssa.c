@@ -148,25 +148,14 @@ static void fm_mul2exp(u64 *r, const u64 *a, size_t e, size_t nl)
 		fm_neg(r, nl);
 }
 
-/* a, d = a + b, a - b in one pass. */
+/* a, d = a + b, a - b (d first: a is overwritten). */
 static void fm_addsub(u64 *a, u64 *d, const u64 *b, size_t nl)
 {
-	u64 cs = 0, cd = 0, t;
-	size_t j;
+	u64 cd, t;
 
-	for (j = 0; j <= nl; j++) {
-		u64 x = a[j], y = b[j], sm, df;
-
-		sm = x + y;
-		t = sm < x;
-		sm += cs;
-		cs = t | (sm < cs);
-		df = x - y;
-		t = x < y;
-		d[j] = df - cd;
-		cd = t | (df < cd);
-		a[j] = sm;
-	}
+	/* the top limbs are at most 1: a + b fits in nl + 1 limbs */
+	cd = bn_sub_n(d, a, b, nl + 1);
+	bn_add_n(a, a, b, nl + 1);
 	t = a[nl];
 	a[nl] = 0;
 	if (t && bn_sub_1(a, a, nl, t))
@@ -485,7 +474,8 @@ static u64 ssa_mulmod_peak(size_t n, unsigned int k, bool sqr)
 	base = (2 * sz + 2) * 8 + 64;
 	base += (p.K * sz) * 8 + 32;
 	inner = p.k_in ? ssa_mulmod_peak(p.nl, p.k_in, sqr) :
-			 (u64)pointwise_scr(&p) * 8 + 32;
+			 (u64)pointwise_scr(&p) * 8 + 32 +
+			 bn_toom_peak_bytes(p.nl, sqr);
 	ph1 = base + (sqr ? 0 : p.K * sz * 8 + 32) + inner;
 	ph2 = base + 2 * (p.n + p.nl + 2) * 8 + 32;
 	return ph1 > ph2 ? ph1 : ph2;

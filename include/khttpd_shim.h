@@ -32,6 +32,9 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#ifdef __x86_64__
+#include <asm/cpufeature.h>
+#endif
 
 #else /* user space */
 
@@ -44,6 +47,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __x86_64__
+#include <cpuid.h>
+#endif
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -138,5 +144,38 @@ static inline void kshim_yield(void)
 	cond_resched();
 #endif
 }
+
+/**
+ * kshim_cpu_has_adx() - the CPU has MULX (BMI2) and ADCX/ADOX (ADX)
+ *
+ * bignum/ multiplies with these x86-64 instructions when they are there.
+ * The kernel reads its boot CPU's feature bits; user space asks CPUID
+ * once (leaf 7: EBX bit 8 is BMI2, bit 19 is ADX).
+ *
+ * Return: true when both are available.
+ */
+#if defined(__x86_64__) && defined(__KERNEL__)
+static inline bool kshim_cpu_has_adx(void)
+{
+	return boot_cpu_has(X86_FEATURE_ADX) && boot_cpu_has(X86_FEATURE_BMI2);
+}
+#elif defined(__x86_64__)
+static inline bool kshim_cpu_has_adx(void)
+{
+	static int known = -1;
+	unsigned int a, b, c, d;
+
+	if (known < 0) {
+		known = __get_cpuid_count(7, 0, &a, &b, &c, &d) &&
+			(b & (1U << 8)) && (b & (1U << 19));
+	}
+	return known;
+}
+#else
+static inline bool kshim_cpu_has_adx(void)
+{
+	return false;
+}
+#endif
 
 #endif /* KHTTPD_SHIM_H */

@@ -144,7 +144,34 @@ static void fill_random(struct rnd_state *st, u64 *a, size_t n)
 			a[i] = ~0ULL;	/* long carry chains */
 }
 
-/* Karatsuba and SSA, multiply and square, against schoolbook. */
+/*
+ * r = a b, one 128-bit product at a time: the reference, independent of
+ * bignum/'s own loops (which may be the x86-64 assembly of x86_64.c).
+ */
+static void ref_mul(u64 *r, const u64 *a, size_t an, const u64 *b,
+		    size_t bn)
+{
+	size_t i, j;
+
+	memset(r, 0, (an + bn) * 8);
+	for (j = 0; j < bn; j++) {
+		u64 c = 0;
+
+		for (i = 0; i < an; i++) {
+			unsigned __int128 t = (unsigned __int128)a[i] * b[j] +
+					      r[i + j] + c;
+
+			r[i + j] = (u64)t;
+			c = (u64)(t >> 64);
+		}
+		r[an + j] = c;
+	}
+}
+
+/*
+ * Schoolbook, Karatsuba, Toom-3 and SSA, multiply and square, against
+ * the reference.
+ */
 static void bignum_mul_algorithms(struct kunit *test)
 {
 	static const size_t sz[][2] = { { 1, 1 }, { 7, 3 }, { 33, 33 },
@@ -165,7 +192,10 @@ static void bignum_mul_algorithms(struct kunit *test)
 		KUNIT_ASSERT_TRUE(test, a && b && ref && r);
 		fill_random(&st, a, an);
 		fill_random(&st, b, bn);
-		bn_mul_basecase(ref, a, an, b, bn);
+		ref_mul(ref, a, an, b, bn);
+		bn_mul_basecase(r, a, an, b, bn);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(r, ref, rn * 8), 0,
+				    "basecase %zu x %zu", an, bn);
 		KUNIT_EXPECT_EQ(test, bn_mul_kara(r, a, an, b, bn, &ctx), 0);
 		KUNIT_EXPECT_EQ_MSG(test, memcmp(r, ref, rn * 8), 0,
 				    "kara %zu x %zu", an, bn);
@@ -175,7 +205,19 @@ static void bignum_mul_algorithms(struct kunit *test)
 			KUNIT_EXPECT_EQ_MSG(test, memcmp(r, ref, rn * 8), 0,
 					    "ssa %zu x %zu", an, bn);
 		}
-		bn_mul_basecase(ref, a, an, a, an);
+		if (bn >= 9) {
+			KUNIT_EXPECT_EQ(test, bn_mul_toom3(r, a, a + an - bn,
+							   bn, &ctx), 0);
+			ref_mul(ref, a, bn, a + an - bn, bn);
+			KUNIT_EXPECT_EQ_MSG(test, memcmp(r, ref, 2 * bn * 8),
+					    0, "toom3 %zu", bn);
+		}
+		ref_mul(ref, a, an, a, an);
+		if (an >= 9) {
+			KUNIT_EXPECT_EQ(test, bn_sqr_toom3(r, a, an, &ctx), 0);
+			KUNIT_EXPECT_EQ_MSG(test, memcmp(r, ref, 2 * an * 8),
+					    0, "toom3 sqr %zu", an);
+		}
 		KUNIT_EXPECT_EQ(test, bn_sqr_kara(r, a, an, &ctx), 0);
 		KUNIT_EXPECT_EQ_MSG(test, memcmp(r, ref, 2 * an * 8), 0,
 				    "kara sqr %zu", an);

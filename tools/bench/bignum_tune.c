@@ -22,11 +22,14 @@
 
 size_t bn_tune_mul_kara = BN_DEF_MUL_KARA;
 size_t bn_tune_sqr_kara = BN_DEF_SQR_KARA;
+size_t bn_tune_mul_toom3 = BN_DEF_MUL_TOOM3;
+size_t bn_tune_sqr_toom3 = BN_DEF_SQR_TOOM3;
 size_t bn_tune_mul_ssa = BN_DEF_MUL_SSA;
 size_t bn_tune_sqr_ssa = BN_DEF_SQR_SSA;
 size_t bn_tune_ssa_inner = BN_DEF_SSA_INNER;
 size_t bn_tune_dc_conv = BN_DEF_DC_CONV;
 int bn_tune_ssa_kbias = BN_DEF_SSA_KBIAS;
+bool bn_tune_asm = true;
 
 #define NEVER ((size_t)1 << 40)
 
@@ -123,7 +126,7 @@ static size_t crossover(const char *name, size_t *thr, enum op op,
 	return cand;
 }
 
-/* Karatsuba vs SSA for full products of n x n. */
+/* Karatsuba or Toom-3 (whichever the thresholds pick) vs SSA, n x n. */
 static size_t ssa_crossover(const char *name, size_t *thr, bool sqr)
 {
 	size_t n, cand = 0;
@@ -133,7 +136,7 @@ static size_t ssa_crossover(const char *name, size_t *thr, bool sqr)
 		double k = timeit(sqr ? SQR_KARA : MUL_KARA, n);
 		double s = timeit(sqr ? SQR_SSA : MUL_SSA, n);
 
-		printf("  %-9s n=%-7zu kara %10.1f us  ssa %10.1f us\n", name,
+		printf("  %-9s n=%-7zu below %10.1f us  ssa %10.1f us\n", name,
 		       n, k * 1e6, s * 1e6);
 		if (s < k) {
 			if (!wins++)
@@ -208,7 +211,7 @@ static int null_sink(void *arg, const char *buf, size_t len)
 
 static void tune_dc(void)
 {
-	static const size_t thr[] = { 2, 4, 8, 16, 32, 64 };
+	static const size_t thr[] = { 4, 8, 16, 32, 64, 128, 256 };
 	struct bn *x = bn_new(&ctx, 30000);
 	double tbest = 1e9;
 	size_t i, best = 16;
@@ -256,14 +259,21 @@ int main(void)
 	}
 	bn_tune_mul_ssa = NEVER;
 	bn_tune_sqr_ssa = NEVER;
+	bn_tune_mul_toom3 = NEVER;
+	bn_tune_sqr_toom3 = NEVER;
 	crossover("mul_kara", &bn_tune_mul_kara, MUL_N, 8, 200, 8);
 	crossover("sqr_kara", &bn_tune_sqr_kara, SQR_N, 8, 200, 8);
+	/* one Toom-3 level over Karatsuba against Karatsuba alone */
+	crossover("mul_toom3", &bn_tune_mul_toom3, MUL_N, 30, 800, 8);
+	crossover("sqr_toom3", &bn_tune_sqr_toom3, SQR_N, 30, 800, 8);
 	ssa_crossover("mul_ssa", &bn_tune_mul_ssa, false);
 	ssa_crossover("sqr_ssa", &bn_tune_sqr_ssa, true);
 	tune_ssa_shape();
 	tune_dc();
 	printf("\n#define BN_DEF_MUL_KARA %zu\n", bn_tune_mul_kara);
 	printf("#define BN_DEF_SQR_KARA %zu\n", bn_tune_sqr_kara);
+	printf("#define BN_DEF_MUL_TOOM3 %zu\n", bn_tune_mul_toom3);
+	printf("#define BN_DEF_SQR_TOOM3 %zu\n", bn_tune_sqr_toom3);
 	printf("#define BN_DEF_MUL_SSA %zu\n", bn_tune_mul_ssa);
 	printf("#define BN_DEF_SQR_SSA %zu\n", bn_tune_sqr_ssa);
 	printf("#define BN_DEF_SSA_INNER %zu\n", bn_tune_ssa_inner);

@@ -25,16 +25,21 @@ long kshim_fail_after = -1;
 
 size_t bn_tune_mul_kara = BN_DEF_MUL_KARA;
 size_t bn_tune_sqr_kara = BN_DEF_SQR_KARA;
+size_t bn_tune_mul_toom3 = BN_DEF_MUL_TOOM3;
+size_t bn_tune_sqr_toom3 = BN_DEF_SQR_TOOM3;
 size_t bn_tune_mul_ssa = BN_DEF_MUL_SSA;
 size_t bn_tune_sqr_ssa = BN_DEF_SQR_SSA;
 size_t bn_tune_ssa_inner = BN_DEF_SSA_INNER;
 size_t bn_tune_dc_conv = BN_DEF_DC_CONV;
 int bn_tune_ssa_kbias = BN_DEF_SSA_KBIAS;
+bool bn_tune_asm = true;
 
 static void tune_defaults(void)
 {
 	bn_tune_mul_kara = BN_DEF_MUL_KARA;
 	bn_tune_sqr_kara = BN_DEF_SQR_KARA;
+	bn_tune_mul_toom3 = BN_DEF_MUL_TOOM3;
+	bn_tune_sqr_toom3 = BN_DEF_SQR_TOOM3;
 	bn_tune_mul_ssa = BN_DEF_MUL_SSA;
 	bn_tune_sqr_ssa = BN_DEF_SQR_SSA;
 	bn_tune_ssa_inner = BN_DEF_SSA_INNER;
@@ -47,6 +52,8 @@ static void tune_small(void)
 {
 	bn_tune_mul_kara = 4;
 	bn_tune_sqr_kara = 4;
+	bn_tune_mul_toom3 = 12;
+	bn_tune_sqr_toom3 = 12;
 	bn_tune_mul_ssa = 40;
 	bn_tune_sqr_ssa = 40;
 	bn_tune_ssa_inner = 24;
@@ -150,6 +157,21 @@ static int check_mul(mulfn fn, size_t an, size_t bn, bool sqr)
 	return ok;
 }
 
+static int toom_sqr_as_mul(u64 *r, const u64 *a, size_t an, const u64 *b,
+			   size_t bn, struct bn_ctx *ctx)
+{
+	(void)b;
+	(void)bn;
+	return bn_sqr_toom3(r, a, an, ctx);
+}
+
+static int toom_mul(u64 *r, const u64 *a, size_t an, const u64 *b,
+		    size_t bn, struct bn_ctx *ctx)
+{
+	(void)bn;
+	return bn_mul_toom3(r, a, b, an, ctx);
+}
+
 static const size_t sizes_small[] = { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17,
 				      31, 32, 33, 47, 48, 49, 63, 64, 65,
 				      100, 127, 128, 129, 200 };
@@ -181,6 +203,40 @@ static void test_mul_schoolbook_karatsuba(void)
 			  "kara4 %zu", n);
 		KT_EXPECT(check_mul(kara_sqr_as_mul, n, 0, true),
 			  "kara4 sqr %zu", n);
+	}
+	tune_defaults();
+}
+
+/*
+ * Toom-3 directly at every size 9 .. 160 (each remainder of n / 3, pieces
+ * by Karatsuba or schoolbook) and a few larger ones; then with tiny
+ * thresholds, where Toom-3 recurses into Toom-3.
+ */
+static void test_mul_toom3(void)
+{
+	static const size_t big[] = { 299, 300, 301, 1000, 1601 };
+	size_t n, i;
+
+	tune_defaults();
+	for (n = 9; n <= 160; n++) {
+		KT_EXPECT(check_mul(toom_mul, n, n, false), "toom3 %zu", n);
+		KT_EXPECT(check_mul(toom_sqr_as_mul, n, 0, true),
+			  "toom3 sqr %zu", n);
+	}
+	for (i = 0; i < ARRAY_SIZE(big); i++) {
+		KT_EXPECT(check_mul(toom_mul, big[i], big[i], false),
+			  "toom3 %zu", big[i]);
+		KT_EXPECT(check_mul(toom_sqr_as_mul, big[i], 0, true),
+			  "toom3 sqr %zu", big[i]);
+	}
+	tune_small();
+	for (n = 12; n <= 400; n += 7) {
+		KT_EXPECT(check_mul(bn_mul_kara, n, n, false), "toom3/12 %zu",
+			  n);
+		KT_EXPECT(check_mul(bn_mul_kara, n, n - n / 5, false),
+			  "toom3/12 %zu x %zu", n, n - n / 5);
+		KT_EXPECT(check_mul(kara_sqr_as_mul, n, 0, true),
+			  "toom3/12 sqr %zu", n);
 	}
 	tune_defaults();
 }
@@ -261,6 +317,15 @@ static void test_add_sub_shift(void)
 			g[n] = mpn_rshift((mp_limb_t *)g, (mp_limb_t *)a, n, s);
 			KT_EXPECT(!memcmp(r, g, (n + 1) * 8), "rsh %u", s);
 		}
+		memcpy(r, a, n * 8);
+		memcpy(g, a, n * 8);
+		r[n] = bn_addmul_1(r, b, m, a[n - 1]);
+		g[n] = mpn_addmul_1((mp_limb_t *)g, (mp_limb_t *)b, m,
+				    a[n - 1]);
+		KT_EXPECT(!memcmp(r, g, (n + 1) * 8), "addmul_1 %zu", m);
+		r[n] = bn_mul_1(r, a, n, b[0]);
+		g[n] = mpn_mul_1((mp_limb_t *)g, (mp_limb_t *)a, n, b[0]);
+		KT_EXPECT(!memcmp(r, g, (n + 1) * 8), "mul_1 %zu", n);
 		r[n] = bn_div_1e19(r, a, n);
 		g[n] = mpn_divrem_1((mp_limb_t *)g, 0, (mp_limb_t *)a, n,
 				    10000000000000000000ULL);
@@ -695,6 +760,30 @@ static void test_peak_bound_samples(void)
 		KT_EXPECT(check_fib(n, true), "F(%u) bound", n);
 }
 
+/*
+ * The same checks with the x86-64 assembly loops (x86_64.c) switched off:
+ * the portable C loops that other machines run.  (With them on, every
+ * other test runs the assembly where the CPU has it.)
+ */
+static void test_portable_loops(void)
+{
+	static const size_t sz[] = { 1, 5, 33, 100, 129, 301, 2500 };
+	size_t i;
+
+	bn_tune_asm = false;
+	test_add_sub_shift();
+	for (i = 0; i < ARRAY_SIZE(sz); i++) {
+		KT_EXPECT(check_mul(bn_mul, sz[i], sz[i], false),
+			  "portable mul %zu", sz[i]);
+		KT_EXPECT(check_mul(sqr_as_mul, sz[i], 0, true),
+			  "portable sqr %zu", sz[i]);
+		KT_EXPECT(check_mul(bn_mul, sz[i], sz[i] / 3 + 1, false),
+			  "portable mul %zu x %zu", sz[i], sz[i] / 3 + 1);
+	}
+	KT_EXPECT(check_fib(100000, false), "portable F(10^5)");
+	bn_tune_asm = true;
+}
+
 static void test_fib_big(void)
 {
 	KT_EXPECT(check_fib(10000000, true), "F(10^7)");
@@ -712,8 +801,10 @@ int main(int argc, char **argv)
 		return run_big();
 	KT_RUN(test_add_sub_shift);
 	KT_RUN(test_mul_schoolbook_karatsuba);
+	KT_RUN(test_mul_toom3);
 	KT_RUN(test_mul_ssa);
 	KT_RUN(test_mul_dispatch);
+	KT_RUN(test_portable_loops);
 	KT_RUN(test_divide);
 	KT_RUN(test_conversion_random);
 	KT_RUN(test_fib_text_len);
