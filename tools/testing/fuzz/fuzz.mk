@@ -54,7 +54,7 @@ include bignum/sources.mk
 FUZZ_BN_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror -Wno-unused-parameter -DKSHIM_FAULT_INJECT \
-	-I include -I bignum
+	-DBN_TUNE -I include -I bignum
 
 $(BUILD)/fuzz/fuzz_bignum_conv: $(FUZZ_MK_DIR)/fuzz_bignum_conv.c \
 		$(BIGNUM_SRCS) bignum/bignum.h bignum/bn_internal.h \

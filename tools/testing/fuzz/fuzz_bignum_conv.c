@@ -22,7 +22,10 @@
  * Shapes: raw limbs; 10^k + d or 10^k - d (the decimal chunk boundaries);
  * 2^(64m) - 1 - d (all nines of hex, carries everywhere); the input limbs
  * repeated to a chosen length (reaches the divide-and-conquer levels with
- * short inputs).
+ * short inputs).  Byte 8's top bit switches to tiny thresholds (built with
+ * BN_TUNE), so that Karatsuba, Toom-3, SSA and its recursive pointwise
+ * products all run inside conversions of these sizes; the next bit
+ * switches off the x86-64 assembly loops.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -39,6 +42,33 @@
 #define E19 10000000000000000000ULL
 
 long kshim_fail_after = -1;
+
+size_t bn_tune_mul_kara = BN_DEF_MUL_KARA;
+size_t bn_tune_sqr_kara = BN_DEF_SQR_KARA;
+size_t bn_tune_mul_toom3 = BN_DEF_MUL_TOOM3;
+size_t bn_tune_sqr_toom3 = BN_DEF_SQR_TOOM3;
+size_t bn_tune_mul_ssa = BN_DEF_MUL_SSA;
+size_t bn_tune_sqr_ssa = BN_DEF_SQR_SSA;
+size_t bn_tune_ssa_inner = BN_DEF_SSA_INNER;
+size_t bn_tune_dc_conv = BN_DEF_DC_CONV;
+int bn_tune_ssa_kbias = BN_DEF_SSA_KBIAS;
+bool bn_tune_asm = true;
+
+/* The thresholds and loops of this input (byte 8, see the top). */
+static void set_tuning(uint8_t b)
+{
+	bool tiny = b & 0x80;
+
+	bn_tune_mul_kara = tiny ? 4 : BN_DEF_MUL_KARA;
+	bn_tune_sqr_kara = tiny ? 4 : BN_DEF_SQR_KARA;
+	bn_tune_mul_toom3 = tiny ? 12 : BN_DEF_MUL_TOOM3;
+	bn_tune_sqr_toom3 = tiny ? 12 : BN_DEF_SQR_TOOM3;
+	bn_tune_mul_ssa = tiny ? 40 : BN_DEF_MUL_SSA;
+	bn_tune_sqr_ssa = tiny ? 40 : BN_DEF_SQR_SSA;
+	bn_tune_ssa_inner = tiny ? 24 : BN_DEF_SSA_INNER;
+	bn_tune_dc_conv = tiny ? 2 : BN_DEF_DC_CONV;
+	bn_tune_asm = !(b & 0x40);
+}
 
 enum {
 	SHAPE_RAW,
@@ -275,6 +305,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 9)
 		return 0;
+	set_tuning(data[8]);
 	a = bn_new(&mk, MAX_LIMBS + 2);
 	assert(a);
 	build(a, data, size);
