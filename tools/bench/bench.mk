@@ -3,12 +3,17 @@
 # bench.mk - khttpd against nginx in one boot of the QEMU test guest
 # (tools/bench/bench.py), included by the top-level Makefile.
 #
-#   make bench        the full comparison (about 10 minutes under TCG);
+#   make bench        the full comparison (about 12-15 minutes, TCG);
 #                     writes Documentation/performance.md, the generated
 #                     tables of Documentation/cache.md and the PNGs of
 #                     Documentation/images/; logs and JSON in build/bench/
 #   make bench-smoke  about a minute: short runs, each an assertion;
 #                     prints "# bench-smoke: pass=P fail=F"
+#   make bench BENCH_ARGS=--sections=static
+#                     only the named sections (bench.py --help lists
+#                     them), for iteration: prints their tables into the
+#                     log, writes build/bench/results-partial.json and no
+#                     documentation
 #
 # Variables: BENCH_DURATION (seconds per htstress run, default 8),
 # BENCH_ARGS (more bench.py options), ACCEL.  Debian packages: nginx-light

@@ -15,11 +15,18 @@ khttpd (port 8081) and nginx (port 8082) on the guest's 127.0.0.1:
   3. zerocopy=1 against zerocopy=0 for /fib/1000000 hits;
   4. kernel memory per idle keep-alive connection (MemFree, Slab);
   5. fibcheck from the host (Server-Timing breakdown) through a forwarded
-     port.
+     port;
+  7. (section 7 of the document) static files of four sizes on tmpfs,
+     the two large ones on ramfs too, beneath khttpd's docroot, which is
+     nginx's root, after checking that both servers send their bytes.
 
 Then it writes build/bench/results.json, the PNGs of Documentation/images/
 and the generated parts of Documentation/performance.md and
 Documentation/cache.md.  Any kernel splat in the guest's dmesg fails it.
+
+--sections static (a comma-separated subset of SECTIONS) runs only those
+sections, for iteration: it prints their tables and writes
+results-partial.json, but no documentation, which stays one boot's.
 
 --smoke is the short version `make bench-smoke` runs: a few short runs,
 each a real assertion, printed as "ok NAME" / "not ok NAME" and
@@ -59,6 +66,24 @@ CACHE_POINTS = [
 ]
 MISS_CACHE_MB = 1
 IDLE_CONNS = 10000
+
+# The static files of section 7: (filesystem, name, size), random bytes in
+# WWW/<filesystem>/, WWW being khttpd's docroot and nginx's root.  Sizes: a
+# small HTML page (one write for either server); a stylesheet or script
+# (one fill of khttpd's 16 KiB copy buffer); a large image (many fills); a
+# download (bulk transfer, where the cost per byte dominates).  khttpd
+# copies files of tmpfs (no ->read_folio in 6.1) through that buffer but
+# lends ramfs's pages to TCP, so the large files are on a ramfs mount too.
+STATIC_FILES = [("tmpfs", "1k.html", 1 << 10), ("tmpfs", "16k.css", 16 << 10),
+                ("tmpfs", "256k.jpg", 256 << 10), ("tmpfs", "4m.bin", 4 << 20),
+                ("ramfs", "256k.jpg", 256 << 10), ("ramfs", "4m.bin", 4 << 20)]
+STATIC_CONNS = 8
+# khttpd's keep-alive timeout for them, nginx's keepalive_timeout: with
+# khttpd's default of 5 s, counted from when the last byte of a response is
+# queued, runs of the 4 MiB file from tmpfs lost a few requests to it.
+STATIC_IDLE_MS = 600000
+SECTIONS = ["idle", "throughput", "zerocopy", "fibcheck", "hitmiss",
+            "static"]
 
 
 def log(msg):
@@ -179,7 +204,7 @@ class Bench:
         self.sh("echo %s > /sys/module/khttpd/parameters/%s" % (value, name))
 
     def ht(self, name, port, path, conns, threads=2, duration=None,
-           pipeline=1, close=False, timeout=60):
+           pipeline=1, close=False, timeout=60, status=None):
         """One htstress run in the guest; its --json result."""
         duration = duration or self.args.duration
         threads = max(1, min(threads, conns))
@@ -190,6 +215,8 @@ class Bench:
             cmd += " -p %d" % pipeline
         if close:
             cmd += " --close"
+        if status:
+            cmd += " --expect-status %d" % status
         cmd += " " + shlex.quote(url) + " 2>/tmp/htstress.err"
         out = self.sh(cmd, timeout=int(duration) + timeout + 120,
                       check=False)
@@ -409,6 +436,45 @@ class Bench:
         self.res["fibcheck_csv"] = csv
         return csv
 
+    # -- 7. static files
+    def static_files(self, files):
+        """Write @files beneath WWW; check that both servers send them."""
+        for fs in sorted({fs for fs, _, _ in files}):
+            d = "%s/%s" % (WWW, fs)
+            self.sh("mkdir -p %s" % d)
+            if fs != "tmpfs":       # /tmp is one
+                self.sh("mount -t %s %s %s" % (fs, fs, d))
+            got = self.sh("stat -f -c %%T %s" % d).strip()
+            self.check("%s is on %s" % (d, fs), got == fs, got)
+        for fs, name, size in files:
+            path = "%s/%s/%s" % (WWW, fs, name)
+            self.sh("head -c %d /dev/urandom > %s" % (size, path))
+            want = self.sh("sha256sum %s" % path).split()[0]
+            for srv, port in (("khttpd", KPORT), ("nginx", NPORT)):
+                got = self.sh("wget -q -O /tmp/got http://127.0.0.1:%d/%s/%s"
+                              " && sha256sum /tmp/got" % (port, fs, name),
+                              check=False).split()
+                self.check("%s sends /%s/%s (%d bytes, sha256 %s...)" %
+                           (srv, fs, name, size, want[:12]),
+                           got[:1] == [want], " ".join(got[:1]))
+        self.sh("rm -f /tmp/got")
+
+    def static(self):
+        self.static_files(STATIC_FILES)
+        for fs, name, size in STATIC_FILES:
+            d = self.args.duration * (2 if size >= 1 << 20 else 1)
+            for srv, port in (("khttpd", KPORT), ("nginx", NPORT)):
+                r = self.ht("static-%s-%s-%s" % (srv, fs, name), port,
+                            "/%s/%s" % (fs, name), STATIC_CONNS,
+                            duration=d, status=200)
+                self.check("/%s/%s from %s: only 200s of the whole file"
+                           % (fs, name, srv), r["good"] > 0 and
+                           r["bytes"] >= r["good"] * size and
+                           r["bad"] + r["errors"] + r["timeouts"] == 0,
+                           "good %d bad %d errors %d timeouts %d bytes %d" %
+                           (r["good"], r["bad"], r["errors"], r["timeouts"],
+                            r["bytes"]))
+
 
 # ---- reports ----------------------------------------------------------------
 
@@ -422,6 +488,10 @@ def fmt_us(v):
     if v >= 10000:
         return "%.1f ms" % (v / 1000.0)
     return "%.0f µs" % v
+
+
+def fmt_size(n):
+    return "%d MiB" % (n >> 20) if n >= 1 << 20 else "%d KiB" % (n >> 10)
 
 
 def run_row(label, r, extra=()):
@@ -523,6 +593,22 @@ def tables(res):
                      fmt_int(r.get("objects_per_conn", float("nan")))
                      if "objects_per_conn" in r else "–", server))
     t["idle"] = "\n".join(rows)
+
+    rows = list(RUN_HEAD)
+    rows[0] += " MB/s | khttpd / nginx req/s |"
+    rows[1] += "---:|---:|"
+    for fs, name, size in STATIC_FILES:
+        k = runs.get("static-khttpd-%s-%s" % (fs, name))
+        n = runs.get("static-nginx-%s-%s" % (fs, name))
+        for srv, r in (("khttpd", k), ("nginx", n)):
+            if not r:
+                continue
+            x = "%.2f×" % ratio(k["good_rps"], n["good_rps"]) \
+                if srv == "khttpd" and k and n else ""
+            rows.append(run_row("%s: /%s/%s (%s)" % (srv, fs, name,
+                                                      fmt_size(size)), r,
+                                ("%.1f" % (r["throughput"] / 1e6), x)))
+    t["static"] = "\n".join(rows)
     return t
 
 
@@ -572,6 +658,14 @@ def observations(res):
                    (fmt_int(idle["khttpd"].get("objects_per_conn", 0) - p),
                     fmt_int(idle["nginx"].get("objects_per_conn", 0) - p),
                     fmt_int(p)))
+    for fs, name, size in STATIC_FILES:
+        k = rps("static-khttpd-%s-%s" % (fs, name))
+        n = rps("static-nginx-%s-%s" % (fs, name))
+        if k and n:
+            out.append("For the %s file /%s/%s, khttpd answered %.2f× "
+                       "nginx's requests/s (%s against %s)." %
+                       (fmt_size(size), fs, name, k / n, fmt_int(k),
+                        fmt_int(n)))
     return out
 
 
@@ -628,40 +722,56 @@ def plots(res, images, workdir):
         draw("bench-fibcheck-hitmiss.png",
              ["hitmiss", csv, "--title",
               "fibcheck from the host: miss vs hit latency"])
-    # The hit-vs-miss bars from the in-guest htstress runs.
+    # Bars of the in-guest htstress runs: hits vs misses, static files.
+    if any(k.startswith("miss-") for k in runs):
+        ns = [n for n, _, _ in CACHE_POINTS]
+        bars(done, images, "bench-hitmiss.png",
+             "cache hit vs miss, in-guest htstress (TCG; ratios only)",
+             [[runs.get(k % n) for n in ns] for k in
+              ("hit-khttpd-%d", "miss-khttpd-%d", "hit-nginx-%d")],
+             ["khttpd hit", "khttpd miss", "nginx file"],
+             ["N ≈ 10^%d" % len(str(n)[1:]) for n in ns], 8)
+    if any(k.startswith("static-") for k in runs):
+        bars(done, images, "bench-static.png",
+             "static files, in-guest htstress (TCG; ratios only)",
+             [[runs.get("static-%s-%s-%s" % (srv, fs, f))
+               for fs, f, _ in STATIC_FILES] for srv in ("khttpd", "nginx")],
+             ["khttpd", "nginx"],
+             ["%s\n%s" % (f, fs) for fs, f, _ in STATIC_FILES], STATIC_CONNS)
+    return done
+
+
+def bars(done, images, name, title, series, labels, ticks, conns):
+    """Two log-scale bar charts side by side, requests/s and p50 latency:
+    @series[i][j] is the htstress result of bar @labels[i] in group j."""
     try:
         import plot as plotmod  # tools/plot/plot.py
-        plt = plotmod.plt
     except ImportError:
-        plt = None
-    if plt is not None and any(k.startswith("miss-") for k in runs):
-        fig, (ax, axl) = plt.subplots(1, 2, figsize=(11, 4.5))
-        labels = [("hit-khttpd-%d", "khttpd hit"),
-                  ("miss-khttpd-%d", "khttpd miss"),
-                  ("hit-nginx-%d", "nginx file")]
-        width = 0.27
-        for i, (key, lab) in enumerate(labels):
-            xs = [p + (i - 1) * width for p in range(len(CACHE_POINTS))]
-            rs = [runs.get(key % n) for n, _, _ in CACHE_POINTS]
-            ys = [r["good_rps"] if r else 0 for r in rs]
-            ls = [r["latency_us"]["p50"] / 1000.0 if r else 0 for r in rs]
-            b = ax.bar(xs, ys, width, label=lab)
-            ax.bar_label(b, labels=[short(v) for v in ys], fontsize=7)
-            b = axl.bar(xs, ls, width, label=lab)
-            axl.bar_label(b, labels=[short(v) for v in ls], fontsize=7)
-        for a in (ax, axl):
-            a.set_xticks(range(len(CACHE_POINTS)))
-            a.set_xticklabels(["N ≈ 10^%d" % len(str(n)[1:])
-                               for n, _, _ in CACHE_POINTS])
-            a.set_yscale("log")
-            a.grid(True, axis="y", alpha=0.3)
-            a.legend(fontsize=8)
-        ax.set_ylabel("good requests/s (8 connections)")
-        axl.set_ylabel("p50 latency (ms)")
-        fig.suptitle("cache hit vs miss, in-guest htstress (TCG; ratios only)")
-        plotmod.save(fig, os.path.join(images, "bench-hitmiss.png"))
-        done["bench-hitmiss.png"] = "images/bench-hitmiss.png"
-    return done
+        return
+    if plotmod.plt is None:
+        return
+    fig, (ax, axl) = plotmod.plt.subplots(1, 2, figsize=(11, 4.5))
+    width = 0.8 / len(series)
+    for i, (rs, lab) in enumerate(zip(series, labels)):
+        xs = [p + (i - (len(series) - 1) / 2.0) * width
+              for p in range(len(ticks))]
+        ys = [r["good_rps"] if r else 0 for r in rs]
+        ls = [r["latency_us"]["p50"] / 1000.0 if r else 0 for r in rs]
+        b = ax.bar(xs, ys, width, label=lab)
+        ax.bar_label(b, labels=[short(v) for v in ys], fontsize=7)
+        b = axl.bar(xs, ls, width, label=lab)
+        axl.bar_label(b, labels=[short(v) for v in ls], fontsize=7)
+    for a in (ax, axl):
+        a.set_xticks(range(len(ticks)))
+        a.set_xticklabels(ticks)
+        a.set_yscale("log")
+        a.grid(True, axis="y", alpha=0.3)
+        a.legend(fontsize=8)
+    ax.set_ylabel("good requests/s (%d connections)" % conns)
+    axl.set_ylabel("p50 latency (ms)")
+    fig.suptitle(title)
+    plotmod.save(fig, os.path.join(images, name))
+    done[name] = "images/" + name
 
 
 def fib_table(path):
@@ -730,6 +840,8 @@ def write_docs(res, args):
         img("bench-hitmiss.png", "cache hit vs miss"),
         "zerocopy": t["zerocopy"],
         "idle": t["idle"],
+        "static": t["static"] + "\n\n" +
+        img("bench-static.png", "static files, khttpd vs nginx"),
         "fibcheck": "`%s`\n\n" % re.sub(
             r"127\.0\.0\.1:\d+", "127.0.0.1:PORT",
             res.get("fibcheck_cmd", "")) +
@@ -796,6 +908,9 @@ def main():
                     help="seconds per htstress run")
     ap.add_argument("--idle-conns", type=int, default=IDLE_CONNS)
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--sections", default=",".join(SECTIONS),
+                    help="run only these (comma-separated: %(default)s);"
+                    " a subset writes results-partial.json and no docs")
     ap.add_argument("--bignum", action="store_true",
                     help="also run `make bench-bignum` (native)")
     ap.add_argument("--perf-doc", default=os.path.join(
@@ -807,6 +922,10 @@ def main():
     ap.add_argument("--from-results", metavar="JSON",
                     help="only write the documentation from a results.json")
     args = ap.parse_args()
+    sections = args.sections.split(",")
+    partial = set(sections) != set(SECTIONS)
+    if not set(sections) <= set(SECTIONS):
+        ap.error("--sections: unknown %s" % (set(sections) - set(SECTIONS)))
     os.makedirs(args.workdir, exist_ok=True)
     t0 = time.monotonic()
     if args.from_results:
@@ -844,7 +963,7 @@ def main():
         if args.smoke:
             smoke(b)
         else:
-            full(b)
+            full(b, sections)
     except (vm.GuestError, OSError, ValueError, KeyError) as e:
         b.check("bench ran to the end", False, str(e))
         failed = True
@@ -856,11 +975,16 @@ def main():
             "; ".join(splats[:5]))
     b.res["checks"] = b.checks
     b.res["elapsed_s"] = time.monotonic() - t0
-    with open(os.path.join(args.workdir, "results.json"), "w") as f:
+    results = "results-partial.json" if partial else "results.json"
+    with open(os.path.join(args.workdir, results), "w") as f:
         json.dump(b.res, f, indent=1)
     npass = sum(1 for _, ok, _ in b.checks if ok)
     nfail = len(b.checks) - npass
-    if not args.smoke and not failed:
+    if partial and not args.smoke:
+        for name, text in tables(b.res).items():
+            if text.count("\n") > 1:
+                print(text)
+    elif not args.smoke and not failed:
         if args.bignum:
             b.res["bignum"] = bignum_table(args)
             with open(os.path.join(args.workdir, "results.json"), "w") as f:
@@ -873,25 +997,47 @@ def main():
     return 1 if nfail else 0
 
 
-def full(b):
+def full(b, sections):
+    """The @sections, in this order, each with the khttpd load it needs;
+    nginx starts after the first load (it serves khttpd's bodies)."""
+    loads = {"idle": "max_connections=%d header_timeout_ms=600000 "
+             "idle_timeout_ms=600000" % (2 * b.args.idle_conns),
+             "main": "", "cache": "cache_mb=%d" % MISS_CACHE_MB,
+             "static": "docroot=%s idle_timeout_ms=%d" % (WWW,
+                                                          STATIC_IDLE_MS)}
+    plan = [("idle", "idle", lambda: b.idle(b.args.idle_conns, hold=10)),
+            ("throughput", "main", b.throughput),
+            ("zerocopy", "main", b.zerocopy),
+            ("fibcheck", "main", b.fibcheck),
+            ("hitmiss", "cache", b.hitmiss),
+            ("static", "static", b.static)]
     b.machine()
-    b.load("idle", "max_connections=%d header_timeout_ms=600000 "
-           "idle_timeout_ms=600000" % (2 * b.args.idle_conns))
-    b.start_nginx()
-    b.idle(b.args.idle_conns, hold=10)
-    b.load("main", "")
-    b.throughput()
-    b.zerocopy()
-    b.fibcheck()
-    b.load("cache", "cache_mb=%d" % MISS_CACHE_MB)
-    b.hitmiss()
+    b.sh("mkdir -p %s" % WWW)       # docroot= must exist at insmod
+    for section, load, run in plan:
+        if section not in sections:
+            continue
+        if b.loaded != load:
+            b.load(load, loads[load])
+        if "body_bytes" not in b.res:
+            b.start_nginx()
+        run()
 
 
 def smoke(b):
     """About a minute: each step is an assertion."""
     b.machine()
-    b.load("main", "max_connections=2000 idle_timeout_ms=60000")
+    b.sh("mkdir -p %s" % WWW)
+    b.load("main", "max_connections=2000 idle_timeout_ms=60000 docroot="
+           + WWW)
     b.start_nginx()
+    fs, name, _ = STATIC_FILES[2]
+    b.static_files([STATIC_FILES[2]])
+    r = b.ht("smoke-static", KPORT, "/%s/%s" % (fs, name), 4, duration=2,
+             status=200)
+    b.check("htstress: /%s/%s from khttpd, only 200s" % (fs, name),
+            r["good"] > 0 and r["bad"] + r["errors"] + r["timeouts"] == 0,
+            "good %d bad %d errors %d timeouts %d" %
+            (r["good"], r["bad"], r["errors"], r["timeouts"]))
     for srv, port in (("khttpd", KPORT), ("nginx", NPORT)):
         r = b.ht("smoke-%s" % srv, port, "/fib/1000", 16, duration=3)
         b.check("htstress against %s: good > 0, 0 bad/errors/timeouts" % srv,
