@@ -105,6 +105,7 @@ struct khttpd_conn {
 	struct khttpd_body *body;
 	size_t body_sent;
 	unsigned long last_progress;
+	u32 una_seen;		/* snd_una when last looked at */
 	char *fbuf;		/* file bytes read, for filesystems that */
 	u32 fbuf_len;		/* cannot lend their page-cache pages */
 	u32 fbuf_off;
@@ -422,6 +423,7 @@ static void conn_response_done(struct khttpd_conn *conn)
 	conn->fbuf_len = 0;
 	conn->fbuf_off = 0;
 	conn->idle_since = jiffies;
+	conn->una_seen = READ_ONCE(tcp_sk(conn->sock->sk)->snd_una);
 	if (!conn->rx_len) {
 		/* Idle connections keep no buffer. */
 		kfree(conn->rx);
@@ -868,6 +870,32 @@ static void conn_arm_timer(struct khttpd_conn *conn)
 	mod_timer(&conn->timer, expires);
 }
 
+/*
+ * The idle deadline passed: is the connection really idle?  Not while a
+ * request waits to be read (the timer and the data can come together), nor
+ * while the client is still taking in the last response: its bytes are
+ * queued until acknowledged, and a 4 MiB file can take longer than the
+ * idle timeout to arrive.  Acknowledgements that advanced count as the
+ * response's progress, bounded by send_timeout like any other.
+ */
+static bool conn_still_busy(struct khttpd_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+	u32 una;
+
+	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+		return true;
+	if (!READ_ONCE(sk->sk_wmem_queued))
+		return false;
+	una = READ_ONCE(tcp_sk(sk)->snd_una);
+	if (una != conn->una_seen) {
+		conn->una_seen = una;
+		conn->last_progress = jiffies;
+	}
+	return time_before(jiffies, conn->last_progress +
+				    conn->srv->cfg.send_timeout);
+}
+
 /* The timer fired: act if the deadline it was set for has passed. */
 static void conn_deadline(struct khttpd_conn *conn)
 {
@@ -875,6 +903,11 @@ static void conn_deadline(struct khttpd_conn *conn)
 
 	if (conn->deadline == DL_NONE || time_before(jiffies, expires))
 		return;
+	if (conn->deadline == DL_IDLE && conn_still_busy(conn)) {
+		/* look again one idle timeout from now */
+		conn->idle_since = jiffies;
+		return;
+	}
 	khttpd_stat_inc(KHTTPD_STAT_TIMEOUTS);
 	switch (conn->deadline) {
 	case DL_HEADER:

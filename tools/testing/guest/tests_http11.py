@@ -226,3 +226,37 @@ def test_connections_sending_at_once_all_answered(ctx):
         for s in socks:
             s.close()
     check(get(ctx, "/fib/10").body == b"55", "server still answers")
+
+
+
+def test_idle_deadline_counts_from_delivery(ctx):
+    """The idle deadline starts when the client has the response, not when
+    its last byte was queued.  An in-guest client (so that no proxy takes
+    the bytes off khttpd's socket) with a small receive buffer reads
+    nothing for 3 s (3 idle timeouts) while khttpd's socket, with a large
+    send buffer, holds the rest of a 170 KB response.  Its second request,
+    sent at 2 s on the same connection, must be answered."""
+    rmem = ctx.guest.run("cat /proc/sys/net/ipv4/tcp_rmem")[1].strip()
+    wmem = ctx.guest.run("cat /proc/sys/net/ipv4/tcp_wmem")[1].strip()
+    ctx.unload()
+    try:
+        ctx.guest.run("echo 4096 8192 8192 > /proc/sys/net/ipv4/tcp_rmem; "
+                      "echo 4096 4194304 4194304 > "
+                      "/proc/sys/net/ipv4/tcp_wmem")
+        ctx.load("idle_timeout_ms=1000")
+        slow = max(1, int(ctx.slow))
+        cmd = ("( printf 'GET /fib/1000000?base=16 HTTP/1.1\\r\\nHost: t"
+               "\\r\\n\\r\\n'; sleep %d; printf 'GET /fib/10 HTTP/1.1"
+               "\\r\\nHost: t\\r\\n\\r\\n'; sleep %d ) | "
+               "nc 127.0.0.1 %d | ( sleep %d; cat ) > /tmp/idle.out; "
+               "grep -c 'HTTP/1.1 200' /tmp/idle.out; tail -c 2 /tmp/idle.out"
+               % (2 * slow, 3 * slow, 8081, 3 * slow))
+        rc, out = ctx.guest.run(cmd, timeout=60 * slow)
+        check(out.split() == ["2", "55"],
+              "second request on the connection not answered: %r" % out)
+    finally:
+        ctx.guest.run("echo %s > /proc/sys/net/ipv4/tcp_rmem; "
+                      "echo %s > /proc/sys/net/ipv4/tcp_wmem; "
+                      "rm -f /tmp/idle.out" % (rmem, wmem))
+        ctx.unload()
+        ctx.load()
