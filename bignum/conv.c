@@ -6,10 +6,11 @@
  * P_(i+1) = P_i^2), a number x < P_(i+1) is x = q P_i + r; q and r both
  * have 19 2^i digits, q's are printed first.  The powers, normalized, and
  * their reciprocals are computed once per conversion; each split is a
- * Barrett division, two multiplications.  Below BN_DC_CONV_THR limbs the
- * basecase divides by 10^19 with a precomputed inverse.  Digits leave
- * through a BN_SINK_CHUNK buffer as soon as they are known: nothing holds
- * the whole string.
+ * Barrett division, two multiplications (a short leading split may divide
+ * by the level below instead: conv_split_long()).  Below BN_DC_CONV_THR
+ * limbs the basecase divides by 10^19 with a precomputed inverse.  Digits
+ * leave through a BN_SINK_CHUNK buffer as soon as they are known: nothing
+ * holds the whole string.
  */
 #include "bn_internal.h"
 
@@ -167,6 +168,86 @@ out:
 
 static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int i,
 		    bool pad, bool owned);
+static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int i,
+		      bool pad, bool owned);
+
+/*
+ * Q = x / P, R = x mod P for the level-j power P and x of up to 3n - 3
+ * limbs (so x < P^3 and Q < P^2): long division in blocks of n limbs from
+ * the top, each a Barrett division by the level's own reciprocal.  Q has
+ * 2n limbs, R n.
+ */
+static noinline int div_long(struct conv *c, struct conv_pow *p, u64 *qq,
+			     u64 *rr, const u64 *x, size_t xn)
+{
+	size_t n = p->n, xsl = xn + 1 > 2 * n + 2 ? xn + 1 : 2 * n + 2;
+	size_t len = xn + 1, k, o, bl;
+	u64 *xs = c->scr, *a, *qt;
+	int err;
+
+	err = conv_recip(c, p);
+	if (err)
+		return err;
+	a = bn_alloc_limbs(c->ctx, 3 * n);
+	if (!a)
+		return -ENOMEM;
+	qt = a + 2 * n;
+	xs[xn] = bn_lshift(xs, x, xn, p->s);
+	bn_zero(qq, 2 * n);
+	bn_zero(rr, n);
+	for (k = (len + n - 1) / n; !err && k-- > 0;) {
+		/* a = rr B^bl + block k, below d B^bl: its quotient fits bl */
+		o = k * n;
+		bl = len - o < n ? len - o : n;
+		bn_copy(a, xs + o, bl);
+		bn_copy(a + bl, rr, n);
+		err = bn_divrem_pre(qt, rr, a, bl + n, p->d, n, p->x,
+				    xs + xsl, c->ctx);
+		if (!err && k < 2)
+			bn_copy(qq + o, qt, bl);
+		else if (!err && !bn_is_zero(qt, n))
+			err = -EINVAL;	/* x >= P^3: not for this path */
+	}
+	if (!err)
+		bn_rshift(rr, rr, n, p->s);
+	bn_dealloc(c->ctx, a);
+	return err;
+}
+
+/*
+ * The leading part x (unpadded) whose split at level j + 1 would have a
+ * short quotient: x = (Q1 P + Q0) P + R with P = P_j, all by level j's
+ * reciprocal (three divisions, one of them short), instead of a division
+ * by P_(j+1) with a reciprocal of its own.
+ */
+static int conv_split_long(struct conv *c, u64 *x, size_t xn, unsigned int j,
+			   bool owned)
+{
+	struct conv_pow *p = &c->pw[j];
+	u64 *q, *r;
+	size_t qn;
+	int err = -ENOMEM;
+
+	q = bn_alloc_limbs(c->ctx, 2 * p->n);
+	r = bn_alloc_limbs(c->ctx, p->n);
+	if (q && r)
+		err = div_long(c, p, q, r, x, xn);
+	if (owned)
+		bn_dealloc(c->ctx, x);
+	if (err) {
+		bn_dealloc(c->ctx, q);
+		bn_dealloc(c->ctx, r);
+		return err;
+	}
+	/* not 0: the caller's x has at least n_(j+1) - 1 limbs */
+	qn = bn_normlen(q, 2 * p->n);
+	err = conv_split(c, q, qn, j, false, true);
+	if (err) {
+		bn_dealloc(c->ctx, r);
+		return err;
+	}
+	return conv_rec(c, r, p->n, j - 1, true, true);
+}
 
 /* Split x at level i and print both halves. */
 static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int i,
@@ -175,15 +256,18 @@ static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int i,
 	struct conv_pow *p = &c->pw[i];
 	u64 *xs = c->scr, *q, *r;
 	size_t xsl = xn + 1 > 2 * p->n + 2 ? xn + 1 : 2 * p->n + 2;
-	size_t qn;
+	size_t qn = xn + 1 > p->n ? xn + 2 - p->n : 1;
 	int err = -ENOMEM;
 
+	/* measured: the long way wins from quotients of about n / 5 */
+	if (!pad && qn + 2 < p->n / 2 && 5 * qn >= p->n && i > c->lb &&
+	    xn + 3 <= 3 * c->pw[i - 1].n)
+		return conv_split_long(c, x, xn, i - 1, owned);
 	q = bn_alloc_limbs(c->ctx, p->n);
 	r = bn_alloc_limbs(c->ctx, p->n);
 	if (!q || !r)
 		goto fail;
 	xs[xn] = bn_lshift(xs, x, xn, p->s);
-	qn = xn + 1 > p->n ? xn + 2 - p->n : 1;
 	if (qn + 2 < p->n / 2) {
 		err = div_short(c, p, q, r, xs, xn + 1, qn);
 	} else {
