@@ -183,6 +183,20 @@ def test_idle_keep_alive_closed_after_idle_timeout(ctx):
         check(3.5 < took < 9, "idle close after %.1fs" % took)
 
 
+def wait_established(ctx, count, timeout=10):
+    """True once the guest has @count established TCP sockets on port
+    8081 (khttpd's side of them: local port 1F91, state 01)."""
+    cmd = ("cat /proc/net/tcp /proc/net/tcp6 | "
+           "awk '$2 ~ /:1F91$/ && $4 == \"01\"' | wc -l")
+    deadline = time.monotonic() + timeout * ctx.slow
+    while time.monotonic() < deadline:
+        rc, out = ctx.guest.run(cmd)
+        if rc == 0 and int(out.strip() or 0) >= count:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_connection_cap(ctx):
     ctx.unload()
     ctx.load("max_connections=20")
@@ -190,7 +204,10 @@ def test_connection_cap(ctx):
     try:
         for _ in range(20):
             socks.append(ctx.connect())
-        time.sleep(0.5)
+        # A host-side connect returns before slirp has connected inside
+        # the guest: wait until khttpd's port has all 20 established, so
+        # that the 21st is the one over the cap.
+        check(wait_established(ctx, 20), "20 connections not established")
         with HttpConn(ctx) as c:
             r = c.read_response()
             check(r.status == 503 and r.header("retry-after") == "1",
