@@ -7,15 +7,10 @@
 
 u64 bn_add_n(u64 *r, const u64 *a, const u64 *b, size_t n)
 {
-	u64 c = 0;
-	size_t i;
+	size_t i = bn_asm_limbs(n, BN_ASM_ALLOWED);
+	u64 c = i ? bn_add_4k_x86(r, a, b, i) : 0;
 
-#ifdef __x86_64__
-	if (BN_ASM_ALLOWED)
-		return bn_add_n_x86(r, a, b, n);
-#endif
-
-	for (i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		u64 s = a[i] + c;
 
 		c = s < c;
@@ -27,15 +22,10 @@ u64 bn_add_n(u64 *r, const u64 *a, const u64 *b, size_t n)
 
 u64 bn_sub_n(u64 *r, const u64 *a, const u64 *b, size_t n)
 {
-	u64 c = 0;
-	size_t i;
+	size_t i = bn_asm_limbs(n, BN_ASM_ALLOWED);
+	u64 c = i ? bn_sub_4k_x86(r, a, b, i) : 0;
 
-#ifdef __x86_64__
-	if (BN_ASM_ALLOWED)
-		return bn_sub_n_x86(r, a, b, n);
-#endif
-
-	for (i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		u64 x = a[i], y = b[i] + c;
 
 		c = y < c;
@@ -144,13 +134,10 @@ u64 bn_rshift(u64 *r, const u64 *a, size_t n, unsigned int s)
  */
 u64 bn_mul_1(u64 *r, const u64 *a, size_t n, u64 b)
 {
-	u64 c = 0;
-	size_t i;
+	size_t i = bn_asm_limbs(n, bn_use_adx());
+	u64 c = i ? bn_mul_4k_adx(r, a, i, b) : 0;
 
-	if (bn_use_adx())
-		return bn_mul_1_adx(r, a, n, b);
-
-	for (i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		bn_u128 p = (bn_u128)a[i] * b;
 		u64 l = (u64)p, h = (u64)(p >> 64);
 
@@ -165,13 +152,10 @@ u64 bn_mul_1(u64 *r, const u64 *a, size_t n, u64 b)
 /* r += a * b; returns the carry limb. */
 u64 bn_addmul_1(u64 *r, const u64 *a, size_t n, u64 b)
 {
-	u64 c = 0;
-	size_t i;
+	size_t i = bn_asm_limbs(n, bn_use_adx());
+	u64 c = i ? bn_addmul_4k_adx(r, a, i, b) : 0;
 
-	if (bn_use_adx())
-		return bn_addmul_1_adx(r, a, n, b);
-
-	for (i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		bn_u128 p = (bn_u128)a[i] * b;
 		u64 l = (u64)p, h = (u64)(p >> 64), x = r[i];
 

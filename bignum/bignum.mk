@@ -26,13 +26,13 @@ BN_OPT := -O2 -g
 
 .PHONY: bignum-test fib-cli bench-bignum tune-bignum fiblen-check
 
-$(BUILD)/bignum/bignum_test: tools/testing/unit/bignum_test.c $(BIGNUM_SRCS) $(BN_HDRS)
+$(BUILD)/bignum/bignum_test: tools/testing/unit/bignum_test.c $(BIGNUM_SRCS) bignum/tune.c $(BN_HDRS)
 	@mkdir -p $(@D)
-	$(BN_CC) $(BN_SAN) -DBN_TUNE $(BN_WARN) $(BN_INC) $(BIGNUM_SRCS) $< -lgmp -o $@
+	$(BN_CC) $(BN_SAN) -DBN_TUNE $(BN_WARN) $(BN_INC) $(BIGNUM_SRCS) bignum/tune.c $< -lgmp -o $@
 
-$(BUILD)/bignum/bignum_test_opt: tools/testing/unit/bignum_test.c $(BIGNUM_SRCS) $(BN_HDRS)
+$(BUILD)/bignum/bignum_test_opt: tools/testing/unit/bignum_test.c $(BIGNUM_SRCS) bignum/tune.c $(BN_HDRS)
 	@mkdir -p $(@D)
-	$(BN_CC) $(BN_OPT) -DBN_TUNE -DKSHIM_FAULT_INJECT $(BN_WARN) $(BN_INC) $(BIGNUM_SRCS) $< -lgmp -o $@
+	$(BN_CC) $(BN_OPT) -DBN_TUNE -DKSHIM_FAULT_INJECT $(BN_WARN) $(BN_INC) $(BIGNUM_SRCS) bignum/tune.c $< -lgmp -o $@
 
 bignum-test: $(BUILD)/bignum/bignum_test $(BUILD)/bignum/bignum_test_opt
 	$(BUILD)/bignum/bignum_test
@@ -51,9 +51,9 @@ $(BUILD)/bignum/bignum_bench: tools/bench/bignum_bench.c $(BIGNUM_SRCS) $(BN_HDR
 bench-bignum: $(BUILD)/bignum/bignum_bench
 	nice $(BUILD)/bignum/bignum_bench
 
-$(BUILD)/bignum/bignum_tune: tools/bench/bignum_tune.c $(BIGNUM_SRCS) $(BN_HDRS)
+$(BUILD)/bignum/bignum_tune: tools/bench/bignum_tune.c $(BIGNUM_SRCS) bignum/tune.c $(BN_HDRS)
 	@mkdir -p $(@D)
-	$(BN_CC) $(BN_OPT) -DBN_TUNE $(BN_WARN) $(BN_INC) $(BIGNUM_SRCS) $< -lgmp -o $@
+	$(BN_CC) $(BN_OPT) -DBN_TUNE $(BN_WARN) $(BN_INC) $(BIGNUM_SRCS) bignum/tune.c $< -lgmp -o $@
 
 tune-bignum: $(BUILD)/bignum/bignum_tune
 	nice $(BUILD)/bignum/bignum_tune

@@ -108,21 +108,50 @@ void bn_copy(u64 *r, const u64 *a, size_t n);
 unsigned int bn_clz(u64 x);
 u64 bn_div_1e19(u64 *q, const u64 *a, size_t n);
 
-/* --- x86-64 inner loops (x86_64.c) --- */
-u64 bn_add_n_x86(u64 *r, const u64 *a, const u64 *b, size_t n);
-u64 bn_sub_n_x86(u64 *r, const u64 *a, const u64 *b, size_t n);
-u64 bn_mul_1_adx(u64 *r, const u64 *a, size_t n, u64 b);
-u64 bn_addmul_1_adx(u64 *r, const u64 *a, size_t n, u64 b);
+/*
+ * --- x86-64 inner loops for multiples of four limbs (x86_64.c) ---
+ * BN_NO_ASM builds the portable loops alone (to compile-test the path
+ * other machines take).
+ */
+#if defined(__x86_64__) && !defined(BN_NO_ASM)
+#define BN_X86_ASM 1
+u64 bn_add_4k_x86(u64 *r, const u64 *a, const u64 *b, size_t n);
+u64 bn_sub_4k_x86(u64 *r, const u64 *a, const u64 *b, size_t n);
+u64 bn_mul_4k_adx(u64 *r, const u64 *a, size_t n, u64 b);
+u64 bn_addmul_4k_adx(u64 *r, const u64 *a, size_t n, u64 b);
 
-/* Whether bn_mul_1()/bn_addmul_1() take the MULX/ADX loops of x86_64.c. */
+/* Whether bn_mul_1()/bn_addmul_1() take the MULX/ADX loops. */
 static inline bool bn_use_adx(void)
 {
-#ifdef __x86_64__
 	return BN_ASM_ALLOWED && kshim_cpu_has_adx();
-#else
-	return false;
-#endif
 }
+
+/*
+ * The limbs an x86_64.c loop takes of n: the largest multiple of four,
+ * from the bottom (the caller's portable loop does the rest with the
+ * carry), or 0 when @ok is false.
+ */
+static inline size_t bn_asm_limbs(size_t n, bool ok)
+{
+	return ok ? n & ~(size_t)3 : 0;
+}
+#else
+/* Never called: bn_asm_limbs() is 0 on other machines. */
+#define bn_add_4k_x86(r, a, b, n) 0
+#define bn_sub_4k_x86(r, a, b, n) 0
+#define bn_mul_4k_adx(r, a, n, b) 0
+#define bn_addmul_4k_adx(r, a, n, b) 0
+
+static inline bool bn_use_adx(void)
+{
+	return false;
+}
+
+static inline size_t bn_asm_limbs(size_t n, bool ok)
+{
+	return 0;
+}
+#endif
 
 /* --- multiplication (mul.c, ssa.c) --- */
 void bn_mul_basecase(u64 *r, const u64 *a, size_t an, const u64 *b,

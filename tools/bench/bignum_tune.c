@@ -20,17 +20,6 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-size_t bn_tune_mul_kara = BN_DEF_MUL_KARA;
-size_t bn_tune_sqr_kara = BN_DEF_SQR_KARA;
-size_t bn_tune_mul_toom3 = BN_DEF_MUL_TOOM3;
-size_t bn_tune_sqr_toom3 = BN_DEF_SQR_TOOM3;
-size_t bn_tune_mul_ssa = BN_DEF_MUL_SSA;
-size_t bn_tune_sqr_ssa = BN_DEF_SQR_SSA;
-size_t bn_tune_ssa_inner = BN_DEF_SSA_INNER;
-size_t bn_tune_dc_conv = BN_DEF_DC_CONV;
-int bn_tune_ssa_kbias = BN_DEF_SSA_KBIAS;
-bool bn_tune_asm = true;
-
 #define NEVER ((size_t)1 << 40)
 
 static u64 *A, *B, *R, *S;

@@ -57,10 +57,10 @@ FUZZ_BN_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined \
 	-DBN_TUNE -I include -I bignum
 
 $(BUILD)/fuzz/fuzz_bignum_conv: $(FUZZ_MK_DIR)/fuzz_bignum_conv.c \
-		$(BIGNUM_SRCS) bignum/bignum.h bignum/bn_internal.h \
-		include/khttpd_shim.h
+		$(BIGNUM_SRCS) bignum/tune.c bignum/bignum.h \
+		bignum/bn_internal.h include/khttpd_shim.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_BN_CFLAGS) -o $@ $< $(BIGNUM_SRCS)
+	$(FUZZ_CC) $(FUZZ_BN_CFLAGS) -o $@ $< $(BIGNUM_SRCS) bignum/tune.c
 
 # ---- the list: NAME:max_len, binary $(BUILD)/fuzz/fuzz_NAME, corpus
 # $(FUZZ_MK_DIR)/corpus/NAME ----------------------------------------------

@@ -23,17 +23,6 @@
 
 long kshim_fail_after = -1;
 
-size_t bn_tune_mul_kara = BN_DEF_MUL_KARA;
-size_t bn_tune_sqr_kara = BN_DEF_SQR_KARA;
-size_t bn_tune_mul_toom3 = BN_DEF_MUL_TOOM3;
-size_t bn_tune_sqr_toom3 = BN_DEF_SQR_TOOM3;
-size_t bn_tune_mul_ssa = BN_DEF_MUL_SSA;
-size_t bn_tune_sqr_ssa = BN_DEF_SQR_SSA;
-size_t bn_tune_ssa_inner = BN_DEF_SSA_INNER;
-size_t bn_tune_dc_conv = BN_DEF_DC_CONV;
-int bn_tune_ssa_kbias = BN_DEF_SSA_KBIAS;
-bool bn_tune_asm = true;
-
 static void tune_defaults(void)
 {
 	bn_tune_mul_kara = BN_DEF_MUL_KARA;
