@@ -2,25 +2,39 @@
 /*
  * conv.c - numbers to decimal and hex text, streamed to a sink.
  *
- * Decimal is divide and conquer: with P_i = 10^(19 2^i) (P_0 is one limb,
- * P_(i+1) = P_i^2), a number x < P_(i+1) is x = q P_i + r; q and r both
- * have 19 2^i digits, q's are printed first.  The powers, normalized, and
- * their reciprocals are computed once per conversion; each split is a
- * Barrett division, two multiplications (a short leading split may divide
- * by the level below instead: conv_split_long()).  Below BN_DC_CONV_THR
- * limbs the basecase divides by 10^19 with a precomputed inverse.  Digits
- * leave through a BN_SINK_CHUNK buffer as soon as they are known: nothing
- * holds the whole string.
+ * Decimal is divide and conquer over a balanced tree.  The number has at
+ * most C chunks of 19 digits (from its bit length); a node of w chunks
+ * (x < 10^(19 w)) splits as x = q P + r with P = 10^(19 w') and
+ * w' = ceil(w / 2): r has exactly w' chunks and q at most w', so every
+ * node of one depth uses the same power, and each division is a balanced
+ * 2n / n one.  The powers are built from the smallest: each is the square
+ * of the one below, divided by 10^19 (exactly, in linear time) when its
+ * width is odd.  Each division is a Barrett division by the normalized
+ * power and its reciprocal; the reciprocal of a power comes from the one
+ * below it by a single Newton step, since 1 / P^2 = (1 / P)^2 gives half
+ * the limbs for free.  Below BN_DC_CONV_THR limbs the basecase divides by
+ * 10^19 with a precomputed inverse.  Digits leave through a BN_SINK_CHUNK
+ * buffer as soon as they are known: nothing holds the whole string.
  */
 #include "bn_internal.h"
 
 #define CONV_LEVELS 40
 
 struct conv_pow {
-	u64 *d;		/* P_i << s, top bit set */
+	u64 *d;		/* P << s, top bit set */
 	u64 *x;		/* floor(B^2n / d), n + 1 limbs */
 	size_t n;
 	unsigned int s;
+};
+
+/*
+ * The plan of a conversion: a node at depth k holds width[k] chunks and,
+ * for k < depth, splits by pw[k] = 10^(19 width[k + 1]); nodes at depth
+ * `depth` go to the basecase.
+ */
+struct conv_plan {
+	unsigned int depth;
+	size_t width[CONV_LEVELS + 1];
 };
 
 struct conv {
@@ -28,7 +42,7 @@ struct conv {
 	bn_sink_t sink;
 	void *arg;
 	size_t fill;
-	unsigned int lb, top;	/* levels lb .. top are divide and conquer */
+	struct conv_plan pl;
 	u64 *scr;		/* shifted dividend + division scratch */
 	u64 *chunks;		/* basecase: 19-digit chunks */
 	struct conv_pow pw[CONV_LEVELS];
@@ -100,182 +114,188 @@ static int basecase(struct conv *c, u64 *x, size_t xn, size_t width)
 	return err;
 }
 
-/* The reciprocal of level i, computed on first use. */
-static noinline int conv_recip(struct conv *c, struct conv_pow *w)
+/*
+ * Chunks of 19 digits enough for any number of an limbs whose top limb is
+ * top: digits <= bits log10(2) + 1, and 0.30103 > log10(2).
+ */
+static size_t conv_chunks(size_t an, u64 top)
 {
-	if (w->x)
+	u64 bits = 64 * (u64)an - bn_clz(top);
+
+	return (size_t)((bits * 30103 / 100000 + 1 + 18) / 19);
+}
+
+/*
+ * Depths and widths for a number of at most w chunks.  10^(19 w) has at
+ * most w limbs and at least (63 w + 64) / 64 (10^19 > 2^63): a depth
+ * splits while its power has BN_DC_CONV_THR limbs (and 2) by that count.
+ */
+static void conv_plan(struct conv_plan *pl, size_t w)
+{
+	size_t thr = BN_DC_CONV_THR < 2 ? 2 : BN_DC_CONV_THR;
+	unsigned int k = 0;
+
+	pl->width[0] = w;
+	while (k < CONV_LEVELS) {
+		size_t half = w - w / 2;
+
+		if ((63 * (u64)half + 64) / 64 < thr)
+			break;
+		pl->width[++k] = half;
+		w = half;
+	}
+	pl->depth = k;
+}
+
+/*
+ * r = a / 10^19 exactly, or a itself; returns the limbs.  The powers are
+ * exact multiples, so the remainder is 0.
+ */
+static size_t div_exact_1e19(u64 *a, size_t an)
+{
+	bn_div_1e19(a, a, an);
+	return bn_normlen(a, an);
+}
+
+/* Keep P (pn limbs) normalized as level k. */
+static int conv_keep(struct conv *c, unsigned int k, const u64 *p, size_t pn)
+{
+	struct conv_pow *w = &c->pw[k];
+
+	w->n = pn;
+	w->s = bn_clz(p[pn - 1]);
+	w->d = bn_alloc_limbs(c->ctx, pn);
+	if (!w->d)
+		return -ENOMEM;
+	bn_lshift(w->d, p, pn, w->s);
+	return 0;
+}
+
+/* The powers pw[depth - 1] .. pw[0], from the smallest. */
+static int conv_powers(struct conv *c)
+{
+	const struct conv_plan *pl = &c->pl;
+	unsigned int k = pl->depth - 1;
+	size_t w = pl->width[k + 1], pn = 1, i;
+	u64 *p, *p2;
+	int err;
+
+	/* 10^(19 w) < B^w */
+	p = bn_alloc_limbs(c->ctx, w);
+	if (!p)
+		return -ENOMEM;
+	p[0] = 10000000000000000000ULL;
+	for (i = 1; i < w; i++) {
+		p[pn] = bn_mul_1(p, p, pn, 10000000000000000000ULL);
+		pn = bn_normlen(p, pn + 1);
+	}
+	for (;;) {
+		err = conv_keep(c, k, p, pn);
+		if (err || !k)
+			break;
+		k--;
+		p2 = bn_alloc_limbs(c->ctx, 2 * pn);
+		if (!p2) {
+			err = -ENOMEM;
+			break;
+		}
+		err = bn_sqr(p2, p, pn, c->ctx);
+		bn_dealloc(c->ctx, p);
+		p = p2;
+		if (err)
+			break;
+		pn = bn_normlen(p, 2 * pn);
+		if (pl->width[k + 1] < 2 * pl->width[k + 2])
+			pn = div_exact_1e19(p, pn);
+	}
+	bn_dealloc(c->ctx, p);
+	return err;
+}
+
+/*
+ * The start of level k's Newton step from level k + 1's reciprocal X:
+ * with P_k = P_(k+1)^2 / f (f = 1, or 10^19 when the width is odd) and
+ * D = P << s, B^(n+h) / D_k = f X^2 2^e with e = 64 (n + h - 4 n') +
+ * 2 s' - s (n' and s' the limbs and shift of level k + 1).  X is within
+ * one unit of B^2n' / D', so this is within a few units of the reciprocal
+ * of D_k's top h limbs.  z has 2 n' + 3 limbs; the start is its bottom
+ * h + 1 limbs.  False (no start) if the scales do not fit, which the
+ * bounds rule out; the caller then takes the long way.
+ */
+static int conv_seed(struct conv *c, unsigned int k, u64 *z, bool *ok)
+{
+	const struct conv_pow *lo = &c->pw[k + 1], *w = &c->pw[k];
+	size_t nl = lo->n, n = w->n, h = n - n / 2, zn = 2 * nl + 3;
+	s64 e = 64 * ((s64)(n + h) - 4 * (s64)nl) + 2 * lo->s - w->s;
+	size_t sh, l;
+	int err;
+
+	*ok = false;
+	err = bn_sqr(z, lo->x, nl + 1, c->ctx);
+	if (err)
+		return err;
+	z[zn - 1] = 0;
+	if (c->pl.width[k + 1] < 2 * c->pl.width[k + 2])
+		z[zn - 1] = bn_mul_1(z, z, zn - 1, 10000000000000000000ULL);
+	if (e >= 0)
 		return 0;
+	sh = (size_t)-e;
+	l = sh / 64;
+	if (l + h + 1 > zn)
+		return 0;
+	bn_rshift(z, z + l, zn - l, sh % 64);
+	*ok = bn_is_zero(z + h + 1, zn - l - (h + 1)) && z[h] && z[h] <= 2;
+	return 0;
+}
+
+/* The reciprocal of level k: from level k + 1's, or from scratch. */
+static int conv_recip(struct conv *c, unsigned int k)
+{
+	struct conv_pow *w = &c->pw[k];
+	bool ok = false;
+	u64 *z = NULL;
+	int err;
+
 	w->x = bn_alloc_limbs(c->ctx, w->n + 1);
 	if (!w->x)
 		return -ENOMEM;
+	if (k + 1 < c->pl.depth && w->n >= 2) {
+		z = bn_alloc_limbs(c->ctx, 2 * c->pw[k + 1].n + 3);
+		if (!z)
+			return -ENOMEM;
+		err = conv_seed(c, k, z, &ok);
+		if (!err && ok)
+			err = bn_recip_from(w->x, w->d, w->n, z, c->ctx);
+		bn_dealloc(c->ctx, z);
+		if (err || ok)
+			return err;
+	}
 	return bn_recip(w->x, w->d, w->n, c->ctx);
 }
 
-/*
- * q = xs / d, r = xs mod d for a quotient of at most ql limbs, much shorter
- * than d (the leading part of the number): the quotient comes from the
- * top ql + 2 limbs of both, with their own short reciprocal, and is at
- * most 2 too large; the remainder then needs one ql x n product.
- */
-static noinline int div_short(struct conv *c, struct conv_pow *w,
-			       u64 *q, u64 *r, const u64 *xs, size_t xn,
-			       size_t ql)
-{
-	size_t n = w->n, tn = ql + 2, s = n - tn, pn = ql + n;
-	u64 *x, *scr, *p, *rr;
-	int err = -ENOMEM;
-
-	if (xn <= s) {
-		/* xs < B^s < d: the quotient is 0 */
-		bn_zero(q, n);
-		bn_zero(r, n);
-		bn_copy(r, xs, xn);
-		return 0;
-	}
-	x = bn_alloc_limbs(c->ctx, (tn + 1) + bn_divrem_scratch(tn) + tn +
-				   (pn + 1) + (n + 1));
-	if (!x)
-		return err;
-	scr = x + tn + 1;
-	p = scr + bn_divrem_scratch(tn);
-	rr = p + pn + 1;
-	err = bn_recip(x, w->d + s, tn, c->ctx);
-	if (!err)
-		err = bn_divrem_pre(q, p, xs + s, xn - s, w->d + s, tn, x, scr,
-				    c->ctx);
-	if (err)
-		goto out;
-	bn_zero(q + tn, n - tn);
-	ql = bn_normlen(q, tn);
-	/* rr = xs - q d over n + 1 limbs, two's complement */
-	bn_zero(rr, n + 1);
-	bn_copy(rr, xs, xn < n + 1 ? xn : n + 1);
-	if (ql) {
-		err = bn_mul(p, w->d, n, q, ql, c->ctx);
-		if (err)
-			goto out;
-		bn_sub_n(rr, rr, p, n + 1 < ql + n ? n + 1 : ql + n);
-	}
-	while (rr[n] >> 63) {
-		bn_add(rr, rr, n + 1, w->d, n);
-		bn_sub_1(q, q, n, 1);
-	}
-	bn_copy(r, rr, n);
-out:
-	bn_dealloc(c->ctx, x);
-	return err;
-}
-
-static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int i,
-		    bool pad, bool owned);
-static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int i,
-		      bool pad, bool owned);
+static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int k,
+		    size_t width, bool pad, bool owned);
 
 /*
- * Q = x / P, R = x mod P for the level-j power P and x of up to 3n - 3
- * limbs (so x < P^3 and Q < P^2): long division in blocks of n limbs from
- * the top, each a Barrett division by the level's own reciprocal.  Q has
- * 2n limbs, R n.
+ * Split x < 10^(19 width) at depth k and print both halves: r has exactly
+ * the power's width w', q the rest of the node's.
  */
-static noinline int div_long(struct conv *c, struct conv_pow *p, u64 *qq,
-			     u64 *rr, const u64 *x, size_t xn)
+static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int k,
+		      size_t width, bool pad, bool owned)
 {
-	size_t n = p->n, xsl = xn + 1 > 2 * n + 2 ? xn + 1 : 2 * n + 2;
-	size_t len = xn + 1, k, o, bl;
-	u64 *xs = c->scr, *a, *qt;
-	int err;
-
-	err = conv_recip(c, p);
-	if (err)
-		return err;
-	a = bn_alloc_limbs(c->ctx, 3 * n);
-	if (!a)
-		return -ENOMEM;
-	qt = a + 2 * n;
-	xs[xn] = bn_lshift(xs, x, xn, p->s);
-	bn_zero(qq, 2 * n);
-	bn_zero(rr, n);
-	for (k = (len + n - 1) / n; !err && k-- > 0;) {
-		/* a = rr B^bl + block k, below d B^bl: its quotient fits bl */
-		o = k * n;
-		bl = len - o < n ? len - o : n;
-		bn_copy(a, xs + o, bl);
-		bn_copy(a + bl, rr, n);
-		err = bn_divrem_pre(qt, rr, a, bl + n, p->d, n, p->x,
-				    xs + xsl, c->ctx);
-		if (!err && k < 2)
-			bn_copy(qq + o, qt, bl);
-		else if (!err && !bn_is_zero(qt, n))
-			err = -EINVAL;	/* x >= P^3: not for this path */
-	}
-	if (!err)
-		bn_rshift(rr, rr, n, p->s);
-	bn_dealloc(c->ctx, a);
-	return err;
-}
-
-/*
- * The leading part x (unpadded) whose split at level j + 1 would have a
- * short quotient: x = (Q1 P + Q0) P + R with P = P_j, all by level j's
- * reciprocal (three divisions, one of them short), instead of a division
- * by P_(j+1) with a reciprocal of its own.
- */
-static int conv_split_long(struct conv *c, u64 *x, size_t xn, unsigned int j,
-			   bool owned)
-{
-	struct conv_pow *p = &c->pw[j];
-	u64 *q, *r;
-	size_t qn;
-	int err = -ENOMEM;
-
-	q = bn_alloc_limbs(c->ctx, 2 * p->n);
-	r = bn_alloc_limbs(c->ctx, p->n);
-	if (q && r)
-		err = div_long(c, p, q, r, x, xn);
-	if (owned)
-		bn_dealloc(c->ctx, x);
-	if (err) {
-		bn_dealloc(c->ctx, q);
-		bn_dealloc(c->ctx, r);
-		return err;
-	}
-	/* not 0: the caller's x has at least n_(j+1) - 1 limbs */
-	qn = bn_normlen(q, 2 * p->n);
-	err = conv_split(c, q, qn, j, false, true);
-	if (err) {
-		bn_dealloc(c->ctx, r);
-		return err;
-	}
-	return conv_rec(c, r, p->n, j - 1, true, true);
-}
-
-/* Split x at level i and print both halves. */
-static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int i,
-		      bool pad, bool owned)
-{
-	struct conv_pow *p = &c->pw[i];
+	struct conv_pow *p = &c->pw[k];
+	size_t w = c->pl.width[k + 1], qn;
 	u64 *xs = c->scr, *q, *r;
-	size_t xsl = xn + 1 > 2 * p->n + 2 ? xn + 1 : 2 * p->n + 2;
-	size_t qn = xn + 1 > p->n ? xn + 2 - p->n : 1;
 	int err = -ENOMEM;
 
-	/* measured: the long way wins from quotients of about n / 5 */
-	if (!pad && qn + 2 < p->n / 2 && 5 * qn >= p->n && i > c->lb &&
-	    xn + 3 <= 3 * c->pw[i - 1].n)
-		return conv_split_long(c, x, xn, i - 1, owned);
 	q = bn_alloc_limbs(c->ctx, p->n);
 	r = bn_alloc_limbs(c->ctx, p->n);
 	if (!q || !r)
 		goto fail;
+	/* x < P^2, so x << s < d B^n: the quotient fits n limbs */
 	xs[xn] = bn_lshift(xs, x, xn, p->s);
-	if (qn + 2 < p->n / 2) {
-		err = div_short(c, p, q, r, xs, xn + 1, qn);
-	} else {
-		err = conv_recip(c, p);
-		if (!err)
-			err = bn_divrem_pre(q, r, xs, xn + 1, p->d, p->n, p->x,
-					    xs + xsl, c->ctx);
-	}
+	err = bn_divrem_pre(q, r, xs, xn + 1, p->d, p->n, p->x,
+			    xs + 2 * p->n + 2, c->ctx);
 	if (err)
 		goto fail;
 	bn_rshift(r, r, p->n, p->s);
@@ -284,14 +304,14 @@ static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int i,
 	qn = bn_normlen(q, p->n);
 	if (!pad && !qn) {
 		bn_dealloc(c->ctx, q);
-		return conv_rec(c, r, p->n, i - 1, false, true);
+		return conv_rec(c, r, p->n, k + 1, w, false, true);
 	}
-	err = conv_rec(c, q, qn, i - 1, pad, true);
+	err = conv_rec(c, q, qn, k + 1, width - w, pad, true);
 	if (err) {
 		bn_dealloc(c->ctx, r);
 		return err;
 	}
-	return conv_rec(c, r, p->n, i - 1, true, true);
+	return conv_rec(c, r, p->n, k + 1, w, true, true);
 fail:
 	if (owned)
 		bn_dealloc(c->ctx, x);
@@ -300,15 +320,22 @@ fail:
 	return err;
 }
 
-/* Print x < P_(i+1); frees x if owned. */
-static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int i,
-		    bool pad, bool owned)
+/*
+ * Print x < 10^(19 width), a node at depth k, as exactly width chunks if
+ * pad; frees x if owned.  A node no wider than its depth's power (the
+ * short leading side of odd widths) goes one depth down whole.
+ */
+static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int k,
+		    size_t width, bool pad, bool owned)
 {
 	int err;
 
-	if (i >= c->lb)
-		return conv_split(c, x, xn, i, pad, owned);
-	err = basecase(c, x, xn, pad ? (size_t)1 << (i + 1) : 0);
+	while (k < c->pl.depth && width <= c->pl.width[k + 1])
+		k++;
+	if (k < c->pl.depth)
+		return conv_split(c, x, bn_normlen(x, xn), k, width, pad,
+				  owned);
+	err = basecase(c, x, xn, pad ? width : 0);
 	if (owned)
 		bn_dealloc(c->ctx, x);
 	return err;
@@ -327,93 +354,29 @@ static void conv_free(struct conv *c)
 	bn_dealloc(c->ctx, c);
 }
 
-/* Keep P_i (pn limbs) normalized with its reciprocal as level i. */
-static int conv_keep(struct conv *c, unsigned int i, const u64 *p, size_t pn)
-{
-	struct conv_pow *w = &c->pw[i];
-
-	w->n = pn;
-	w->s = bn_clz(p[pn - 1]);
-	w->d = bn_alloc_limbs(c->ctx, pn);
-	if (!w->d)
-		return -ENOMEM;
-	bn_lshift(w->d, p, pn, w->s);
-	return 0;
-}
-
-static bool conv_is_dc(unsigned int i, size_t pn)
-{
-	return i >= 1 && pn >= BN_DC_CONV_THR;
-}
-
-/*
- * Powers P_0, P_1, ... up to the first P_top with P_top^2 > a (an limbs),
- * keeping the divide-and-conquer levels.
- */
-static int conv_powers(struct conv *c, size_t an)
-{
-	u64 *p, *p2;
-	size_t pn = 1;
-	unsigned int i = 0;
-	int err = 0;
-
-	p = bn_alloc_limbs(c->ctx, 1);
-	if (!p)
-		return -ENOMEM;
-	p[0] = 10000000000000000000ULL;
-	c->lb = CONV_LEVELS;
-	for (;;) {
-		if (conv_is_dc(i, pn)) {
-			if (c->lb == CONV_LEVELS)
-				c->lb = i;
-			err = conv_keep(c, i, p, pn);
-			if (err)
-				break;
-		}
-		/* P_i >= B^(pn - 1), so a < B^an <= P_i^2 */
-		if (2 * pn - 2 >= an || i + 1 == CONV_LEVELS)
-			break;
-		p2 = bn_alloc_limbs(c->ctx, 2 * pn);
-		if (!p2) {
-			err = -ENOMEM;
-			break;
-		}
-		err = bn_sqr(p2, p, pn, c->ctx);
-		bn_dealloc(c->ctx, p);
-		p = p2;
-		if (err)
-			break;
-		pn = bn_normlen(p, 2 * pn);
-		i++;
-	}
-	c->top = i;
-	bn_dealloc(c->ctx, p);
-	return err;
-}
-
 static int to_dec(struct conv *c, const struct bn *a)
 {
-	size_t an = a->len, nch;
+	size_t an = a->len, n;
+	unsigned int k;
 	u64 *x;
 	int err;
 
-	err = conv_powers(c, an);
-	if (err)
-		return err;
-	if (c->top >= c->lb) {
-		size_t n = c->pw[c->top].n, xsl = 2 * n + 2;
-
-		/* a short top quotient (div_short) needs only the shifted a */
-		if (c->top > c->lb && an + 4 - n < n / 2) {
-			n = c->pw[c->top - 1].n;
-			xsl = an + 1 > 2 * n + 2 ? an + 1 : 2 * n + 2;
-		}
-		c->scr = bn_alloc_limbs(c->ctx, xsl + bn_divrem_scratch(n));
-		nch = ((size_t)1 << c->lb) + 2;
-		c->chunks = bn_alloc_limbs(c->ctx, nch);
+	conv_plan(&c->pl, conv_chunks(an, a->d[an - 1]));
+	if (c->pl.depth) {
+		err = conv_powers(c);
+		for (k = c->pl.depth; !err && k-- > 0;)
+			err = conv_recip(c, k);
+		if (err)
+			return err;
+		n = c->pw[0].n;
+		c->scr = bn_alloc_limbs(c->ctx, 2 * n + 2 +
+					bn_divrem_scratch(n));
+		c->chunks = bn_alloc_limbs(c->ctx,
+					   c->pl.width[c->pl.depth] + 2);
 		if (!c->scr || !c->chunks)
 			return -ENOMEM;
-		return conv_rec(c, (u64 *)a->d, an, c->top, false, false);
+		return conv_rec(c, (u64 *)a->d, an, 0, c->pl.width[0], false,
+				false);
 	}
 	/* small: the basecase does it all, on a copy */
 	c->chunks = bn_alloc_limbs(c->ctx, 2 * an + 2);
@@ -423,7 +386,7 @@ static int to_dec(struct conv *c, const struct bn *a)
 		return -ENOMEM;
 	}
 	bn_copy(x, a->d, an);
-	return conv_rec(c, x, an, c->top, false, true);
+	return conv_rec(c, x, an, 0, c->pl.width[0], false, true);
 }
 
 static int to_hex(struct conv *c, const struct bn *a)
@@ -487,51 +450,78 @@ static u64 lb8(u64 limbs)
 	return limbs * 8 + 16;
 }
 
+static u64 max64(u64 a, u64 b)
+{
+	return a > b ? a : b;
+}
+
+/* Bytes bn_recip_from() on n limbs holds at most. */
+static u64 recip_from_peak(size_t n)
+{
+	size_t h = n - n / 2, m = bn_fermat_ring(n + 2);
+
+	return lb8(bn_recip_scratch(n)) +
+	       max64(bn_mulmod_peak_bytes(m),
+		     bn_mul_peak_bytes(h + 1, n + 2, false));
+}
+
 /* Bytes bn_recip() on n limbs holds at most. */
 static u64 recip_peak(size_t n)
 {
-	size_t h = n - n / 2, m = bn_fermat_ring(n + 2);
-	u64 blk, m1, m2, inner;
+	size_t h = n - n / 2;
 
 	if (n <= 1)
 		return 0;
-	blk = lb8(bn_recip_scratch(n));
-	inner = recip_peak(h);
-	m1 = bn_mulmod_peak_bytes(m);
-	m2 = bn_mul_peak_bytes(h + 1, n + 2, false);
-	if (m2 > m1)
-		m1 = m2;
-	return blk + (inner > m1 ? inner : m1);
+	return lb8(h + 1) + max64(recip_peak(h), recip_from_peak(n));
+}
+
+/* Bytes conv_recip() holds at most for level k, on top of the levels. */
+static u64 conv_recip_peak(const struct conv_plan *pl, unsigned int k)
+{
+	size_t u = pl->width[k + 1], nl;
+	u64 seed = 0;
+
+	if (k + 1 < pl->depth) {
+		nl = pl->width[k + 2];
+		seed = lb8(2 * nl + 3) +
+		       max64(bn_mul_peak_bytes(nl + 1, nl + 1, true),
+			     recip_from_peak(u));
+	}
+	return max64(seed, recip_peak(u));
 }
 
 /*
  * Upper bound of the bytes bn_to_text() allocates for a number of an
- * limbs.  P_i has at most 2^i limbs and at least 2^i - 2^i / 64 (it has
- * 63.1 * 2^i bits), which bounds both the sizes and the top level.
+ * limbs, from the plan of the largest such number: the power of depth k
+ * has at most width[k + 1] limbs (10^19 < B).
  */
 u64 bn_conv_peak_bytes(size_t an, unsigned int base)
 {
-	u64 fixed = sizeof(struct conv) + 16, stored = 0, path = 0;
-	u64 init, run, u;
-	unsigned int i, top = 0;
+	u64 fixed = sizeof(struct conv) + 16, stored = 0, path = 0, rec = 0;
+	u64 pow, run, u;
+	struct conv_plan pl;
+	unsigned int k;
 
 	if (base != 10)
 		return fixed + 64;
 	/* the basecase alone: chunks and a copy */
-	fixed += lb8(2 * an + 2) + lb8(an) + lb8(2);
-	while (2 * (((u64)1 << top) - ((u64)1 << top) / 64) < (u64)an + 2)
-		top++;
-	for (i = 0; i <= top; i++) {
-		u = (u64)1 << i;
+	fixed += lb8(2 * an + 2) + lb8(an);
+	if (!an)
+		return fixed;
+	conv_plan(&pl, conv_chunks(an, ~0ULL));
+	if (!pl.depth)
+		return fixed;
+	for (k = 0; k < pl.depth; k++) {
+		u = pl.width[k + 1];
 		stored += lb8(u) + lb8(u + 1);
 		path += 2 * lb8(u);
+		rec = max64(rec, conv_recip_peak(&pl, k));
 	}
-	u = (u64)1 << top;
-	init = stored + lb8(u) + lb8(2 * u) +
-	       bn_mul_peak_bytes(u, u, true) + recip_peak(u);
-	run = stored + path + lb8(2 * u + 2 + bn_divrem_scratch(u)) +
-	      recip_peak(u) + lb8(4 * u + bn_divrem_scratch(u / 2)) +
-	      lb8(u + 2) + bn_mul_peak_bytes(u + 1, u + 1, false) +
-	      bn_mulmod_peak_bytes(bn_fermat_ring(u + 2));
-	return fixed + (init > run ? init : run);
+	u = pl.width[1];
+	pow = lb8(u) + lb8(2 * u) + bn_mul_peak_bytes(u, u, true);
+	run = path + lb8(2 * u + 2 + bn_divrem_scratch(u)) +
+	      lb8(pl.width[pl.depth] + 2) +
+	      max64(bn_mul_peak_bytes(u + 1, u + 1, false),
+		    bn_mulmod_peak_bytes(bn_fermat_ring(u + 2)));
+	return fixed + stored + max64(pow, max64(rec, run));
 }

@@ -71,21 +71,57 @@ static void residual(u64 *v, const u64 *p, size_t e, size_t m, u64 *z)
 }
 
 /*
+ * |r| (len limbs, two's complement) / d, rounded down from the top limbs:
+ * at most 2 below the quotient, which is what the stepping loops finish.
+ * 0 when |r| is below B^n (one or two steps at most).
+ */
+static u64 fix_steps(const u64 *r, size_t len, const u64 *d, size_t n)
+{
+	u64 hi = r[n], lo = r[n - 1], v = d[n - 1] + 1;
+
+	if (r[len - 1] >> 63) {
+		/* |r| = ~r + 1: the top two limbs of ~r are close enough */
+		hi = ~hi;
+		lo = ~lo;
+	}
+	if (!hi)
+		return 0;
+	if (!v)
+		return hi;
+	return hi < v ? div_2by1(hi, lo, v) : 0;
+}
+
+/*
  * Make x exact: with R = B^2n - x d, step x until 0 <= R < d.  |R| is a
- * few d, so R is the residue of B^2n - x d modulo B^m + 1 (m >= n + 2):
- * a wrap-around product of half the size.  tmp has 4 (m + 1) limbs.
+ * small multiple of d, so R is the residue of B^2n - x d modulo B^m + 1
+ * (m >= n + 2): a wrap-around product of half the size.  A seed a few
+ * units off (bn_recip_from()) can leave x tens of units away: one
+ * multiple of d taken from R's top limbs brings it within two steps.
+ * tmp has 4 (m + 1) limbs.
  */
 static int recip_fix(u64 *x, const u64 *d, size_t n, size_t m, u64 *tmp,
 		     struct bn_ctx *ctx)
 {
 	size_t len = m + 1;
-	u64 *r = tmp, *p = tmp + len;
+	u64 *r = tmp, *p = tmp + len, k;
 	int err;
 
 	err = bn_mulmod_fermat(p, x, n + 1, d, n, m, ctx);
 	if (err)
 		return err;
 	residual(r, p, 2 * n, m, tmp + 2 * len);
+	k = fix_steps(r, len, d, n);
+	if (k) {
+		/* p = k d, then R -+= k d and x +-= k */
+		p[n] = bn_mul_1(p, d, n, k);
+		if (r[len - 1] >> 63) {
+			bn_add(r, r, len, p, n + 1);
+			bn_sub_1(x, x, n + 1, k);
+		} else {
+			bn_sub(r, r, len, p, n + 1);
+			bn_add_1(x, x, n + 1, k);
+		}
+	}
 	while (r[len - 1] >> 63) {
 		bn_sub_1(x, x, n + 1, 1);
 		bn_add(r, r, len, d, n);
@@ -97,55 +133,51 @@ static int recip_fix(u64 *x, const u64 *d, size_t n, size_t m, u64 *tmp,
 	return 0;
 }
 
-/* Limbs bn_recip() allocates for n (not counting its recursion). */
+/* Limbs bn_recip_from() allocates for n. */
 size_t bn_recip_scratch(size_t n)
 {
 	size_t m = bn_fermat_ring(n + 2);
 
-	return (n - n / 2 + 1) + (m + 3) + 4 * (m + 1);
+	return (m + 3) + 4 * (m + 1);
 }
 
 /**
- * bn_recip() - x = floor(B^2n / d), exactly
+ * bn_recip_from() - x = floor(B^2n / d), exactly, from a close start
  * @x: n + 1 limbs
  * @d: n limbs, the top bit set
- * @n: limbs of d
+ * @n: limbs of d, at least 2
+ * @xh: h + 1 limbs (h = n - n / 2), within a few units of
+ *	floor(B^2h / floor(d / B^(n-h))), the reciprocal of d's top h limbs
  * @ctx: context
  *
- * Newton: from the reciprocal X_h of the top h limbs, y0 = X_h B^(n-h) and
- * y1 = y0 + y0 (B^2n - d y0) / B^2n, which doubles the correct limbs.
- * T = B^(n+h) - d X_h is at most 2 B^n in size, so it comes from a product
- * modulo B^m + 1 (m >= n + 2) instead of the full product; y0 T / B^2n
- * only needs the top limbs of T.  A final correction makes the result
- * exact, so each level starts from an exact reciprocal.
+ * One Newton step: with y0 = X_h B^(n-h), y1 = y0 + y0 (B^2n - d y0) / B^2n
+ * doubles the correct limbs.  T = B^(n+h) - d X_h is a few B^n in size, so
+ * it comes from a product modulo B^m + 1 (m >= n + 2) instead of the full
+ * product; y0 T / B^2n only needs the top limbs of T.  The error of y1
+ * grows with the square of the start's, so a start off by a few units
+ * ends tens of units off at most; recip_fix() makes it exact.
  *
  * Return: 0, -ENOMEM or -ECANCELED.
  */
-int bn_recip(u64 *x, const u64 *d, size_t n, struct bn_ctx *ctx)
+int bn_recip_from(u64 *x, const u64 *d, size_t n, const u64 *xh,
+		  struct bn_ctx *ctx)
 {
 	size_t h = n - n / 2, e = n - h, m = bn_fermat_ring(n + 2), tl;
-	u64 *xh, *p, *t, *c, *w, *blk;
+	u64 *p, *t, *c, *w, *blk;
 	bool neg;
 	int err;
 
-	if (n == 1) {
-		recip_1(x, d[0]);
-		return 0;
-	}
 	blk = bn_alloc_limbs(ctx, bn_recip_scratch(n));
 	if (!blk)
 		return -ENOMEM;
-	xh = blk;
-	c = xh + h + 1;
+	c = blk;
 	p = c + m + 3;
 	t = p + m + 1;
 	w = t + m + 1;
-	err = bn_recip(xh, d + e, h, ctx);
-	if (!err)
-		err = bn_mulmod_fermat(p, d, n, xh, h + 1, m, ctx);
+	err = bn_mulmod_fermat(p, d, n, xh, h + 1, m, ctx);
 	if (err)
 		goto out;
-	/* t = B^(n+h) - d X_h, |t| <= 2 B^n; keep |t| / B^h */
+	/* t = B^(n+h) - d X_h, |t| <= a few B^n; keep |t| / B^h */
 	residual(t, p, n + h, m, w);
 	neg = t[m] >> 63;
 	if (neg) {
@@ -174,6 +206,38 @@ int bn_recip(u64 *x, const u64 *d, size_t n, struct bn_ctx *ctx)
 	err = recip_fix(x, d, n, m, p, ctx);
 out:
 	bn_dealloc(ctx, blk);
+	return err;
+}
+
+/**
+ * bn_recip() - x = floor(B^2n / d), exactly
+ * @x: n + 1 limbs
+ * @d: n limbs, the top bit set
+ * @n: limbs of d
+ * @ctx: context
+ *
+ * Newton from the exact reciprocal of the top half (recursively), so each
+ * level starts exact: bn_recip_from().
+ *
+ * Return: 0, -ENOMEM or -ECANCELED.
+ */
+int bn_recip(u64 *x, const u64 *d, size_t n, struct bn_ctx *ctx)
+{
+	size_t h = n - n / 2;
+	u64 *xh;
+	int err;
+
+	if (n == 1) {
+		recip_1(x, d[0]);
+		return 0;
+	}
+	xh = bn_alloc_limbs(ctx, h + 1);
+	if (!xh)
+		return -ENOMEM;
+	err = bn_recip(xh, d + (n - h), h, ctx);
+	if (!err)
+		err = bn_recip_from(x, d, n, xh, ctx);
+	bn_dealloc(ctx, xh);
 	return err;
 }
 

@@ -387,6 +387,69 @@ static void test_divide(void)
 	tune_defaults();
 }
 
+/* floor(B^2n / d) from GMP, n + 1 limbs. */
+static void gmp_recip(u64 *x, const u64 *d, size_t n)
+{
+	mpz_t t, dd;
+
+	mpz_init(t);
+	mpz_init(dd);
+	mpz_setbit(t, 128 * n);
+	mpz_import(dd, n, -1, 8, 0, 0, d);
+	mpz_fdiv_q(t, t, dd);
+	memset(x, 0, (n + 1) * 8);
+	mpz_export(x, NULL, -1, 8, 0, 0, t);
+	mpz_clear(t);
+	mpz_clear(dd);
+}
+
+/*
+ * bn_recip_from() is exact from a start up to 40 units off either way (the
+ * conversion's starts are a few units off): a Newton step then the
+ * correction of recip_fix(), including its jump of several units.
+ */
+static void test_recip_from_start(void)
+{
+	static const size_t sz[] = { 2, 3, 4, 7, 16, 33, 100, 601, 2500 };
+	static const int off[] = { -40, -7, -2, -1, 0, 1, 2, 7, 40 };
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			tune_small();
+		for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
+			size_t n = sz[i], h = n - n / 2;
+			u64 *d = xmalloc(n * 8), *x = xmalloc((n + 1) * 8);
+			u64 *g = xmalloc((n + 1) * 8), *xh = xmalloc((h + 1) * 8);
+
+			fill(d, n);
+			d[n - 1] |= 1ULL << 63;
+			if (i & 1)	/* a top limb of ones: v + 1 wraps */
+				d[n - 1] = ~0ULL;
+			gmp_recip(g, d, n);
+			for (size_t j = 0; j < ARRAY_SIZE(off); j++) {
+				struct bn_ctx ctx = { 0 };
+
+				gmp_recip(xh, d + (n - h), h);
+				if (off[j] < 0)
+					bn_sub_1(xh, xh, h + 1, -off[j]);
+				else
+					bn_add_1(xh, xh, h + 1, off[j]);
+				KT_EXPECT(bn_recip_from(x, d, n, xh, &ctx) == 0,
+					  "recip_from %zu", n);
+				KT_EXPECT(!memcmp(x, g, (n + 1) * 8),
+					  "recip_from %zu off %d pass %d", n,
+					  off[j], pass);
+				KT_EXPECT(ctx.bytes_now == 0, "leak");
+			}
+			free(d);
+			free(x);
+			free(g);
+			free(xh);
+		}
+	}
+	tune_defaults();
+}
+
 struct strsink {
 	char *s;
 	size_t len, cap, max_piece;
@@ -795,6 +858,7 @@ int main(int argc, char **argv)
 	KT_RUN(test_mul_dispatch);
 	KT_RUN(test_portable_loops);
 	KT_RUN(test_divide);
+	KT_RUN(test_recip_from_start);
 	KT_RUN(test_conversion_random);
 	KT_RUN(test_fib_text_len);
 	KT_RUN(test_fib_to_buf);
