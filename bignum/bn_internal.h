@@ -187,7 +187,7 @@ u64 bn_mulmod_peak_bytes(size_t m);
 /* --- division (div.c) --- */
 int bn_recip(u64 *x, const u64 *d, size_t n, struct bn_ctx *ctx);
 int bn_recip_from(u64 *x, const u64 *d, size_t n, const u64 *xh,
-		  struct bn_ctx *ctx);
+		  bool exact, struct bn_ctx *ctx);
 size_t bn_divrem_scratch(size_t n);
 size_t bn_recip_scratch(size_t n);
 int bn_divrem_pre(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,

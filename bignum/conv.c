@@ -248,7 +248,11 @@ static int conv_seed(struct conv *c, unsigned int k, u64 *z, bool *ok)
 	return 0;
 }
 
-/* The reciprocal of level k: from level k + 1's, or from scratch. */
+/*
+ * The reciprocal of level k: from level k + 1's, or from scratch.  The top
+ * level's is used by one division and seeds nothing: it is left a few
+ * units off, which the division settles (one product less).
+ */
 static int conv_recip(struct conv *c, unsigned int k)
 {
 	struct conv_pow *w = &c->pw[k];
@@ -265,7 +269,8 @@ static int conv_recip(struct conv *c, unsigned int k)
 			return -ENOMEM;
 		err = conv_seed(c, k, z, &ok);
 		if (!err && ok)
-			err = bn_recip_from(w->x, w->d, w->n, z, c->ctx);
+			err = bn_recip_from(w->x, w->d, w->n, z, k > 0,
+					    c->ctx);
 		bn_dealloc(c->ctx, z);
 		if (err || ok)
 			return err;

@@ -75,7 +75,7 @@ static void residual(u64 *v, const u64 *p, size_t e, size_t m, u64 *z)
  * at most 2 below the quotient, which is what the stepping loops finish.
  * 0 when |r| is below B^n (one or two steps at most).
  */
-static u64 fix_steps(const u64 *r, size_t len, const u64 *d, size_t n)
+static u64 settle_jump(const u64 *r, size_t len, const u64 *d, size_t n)
 {
 	u64 hi = r[n], lo = r[n - 1], v = d[n - 1] + 1;
 
@@ -92,44 +92,54 @@ static u64 fix_steps(const u64 *r, size_t len, const u64 *d, size_t n)
 }
 
 /*
+ * Bring a signed remainder r = A - q d (len > n + 1 limbs, two's
+ * complement, a small multiple of d) into [0, d), moving q (qn limbs) to
+ * match: first one multiple of d taken from r's top limbs, then single
+ * steps.  tmp has n + 1 limbs.
+ */
+static void settle(u64 *q, size_t qn, u64 *r, size_t len, const u64 *d,
+		   size_t n, u64 *tmp)
+{
+	u64 k = settle_jump(r, len, d, n);
+
+	if (k) {
+		tmp[n] = bn_mul_1(tmp, d, n, k);
+		if (r[len - 1] >> 63) {
+			bn_add(r, r, len, tmp, n + 1);
+			bn_sub_1(q, q, qn, k);
+		} else {
+			bn_sub(r, r, len, tmp, n + 1);
+			bn_add_1(q, q, qn, k);
+		}
+	}
+	while (r[len - 1] >> 63) {
+		bn_sub_1(q, q, qn, 1);
+		bn_add(r, r, len, d, n);
+	}
+	while (bn_cmp2(r, len, d, n) >= 0) {
+		bn_add_1(q, q, qn, 1);
+		bn_sub(r, r, len, d, n);
+	}
+}
+
+/*
  * Make x exact: with R = B^2n - x d, step x until 0 <= R < d.  |R| is a
  * small multiple of d, so R is the residue of B^2n - x d modulo B^m + 1
- * (m >= n + 2): a wrap-around product of half the size.  A seed a few
- * units off (bn_recip_from()) can leave x tens of units away: one
- * multiple of d taken from R's top limbs brings it within two steps.
- * tmp has 4 (m + 1) limbs.
+ * (m >= n + 2): a wrap-around product of half the size.  tmp has
+ * 4 (m + 1) limbs.
  */
 static int recip_fix(u64 *x, const u64 *d, size_t n, size_t m, u64 *tmp,
 		     struct bn_ctx *ctx)
 {
 	size_t len = m + 1;
-	u64 *r = tmp, *p = tmp + len, k;
+	u64 *r = tmp, *p = tmp + len;
 	int err;
 
 	err = bn_mulmod_fermat(p, x, n + 1, d, n, m, ctx);
 	if (err)
 		return err;
 	residual(r, p, 2 * n, m, tmp + 2 * len);
-	k = fix_steps(r, len, d, n);
-	if (k) {
-		/* p = k d, then R -+= k d and x +-= k */
-		p[n] = bn_mul_1(p, d, n, k);
-		if (r[len - 1] >> 63) {
-			bn_add(r, r, len, p, n + 1);
-			bn_sub_1(x, x, n + 1, k);
-		} else {
-			bn_sub(r, r, len, p, n + 1);
-			bn_add_1(x, x, n + 1, k);
-		}
-	}
-	while (r[len - 1] >> 63) {
-		bn_sub_1(x, x, n + 1, 1);
-		bn_add(r, r, len, d, n);
-	}
-	while (bn_cmp2(r, len, d, n) >= 0) {
-		bn_add_1(x, x, n + 1, 1);
-		bn_sub(r, r, len, d, n);
-	}
+	settle(x, n + 1, r, len, d, n, p);
 	return 0;
 }
 
@@ -148,6 +158,8 @@ size_t bn_recip_scratch(size_t n)
  * @n: limbs of d, at least 2
  * @xh: h + 1 limbs (h = n - n / 2), within a few units of
  *	floor(B^2h / floor(d / B^(n-h))), the reciprocal of d's top h limbs
+ * @exact: make x exact; false leaves it a few hundred units off at most,
+ *	which bn_divrem_pre() accepts (one product less)
  * @ctx: context
  *
  * One Newton step: with y0 = X_h B^(n-h), y1 = y0 + y0 (B^2n - d y0) / B^2n
@@ -155,12 +167,13 @@ size_t bn_recip_scratch(size_t n)
  * it comes from a product modulo B^m + 1 (m >= n + 2) instead of the full
  * product; y0 T / B^2n only needs the top limbs of T.  The error of y1
  * grows with the square of the start's, so a start off by a few units
- * ends tens of units off at most; recip_fix() makes it exact.
+ * ends tens of units off (2 (e + 2)^2 at most for a start e units off);
+ * recip_fix() makes it exact.
  *
  * Return: 0, -ENOMEM or -ECANCELED.
  */
 int bn_recip_from(u64 *x, const u64 *d, size_t n, const u64 *xh,
-		  struct bn_ctx *ctx)
+		  bool exact, struct bn_ctx *ctx)
 {
 	size_t h = n - n / 2, e = n - h, m = bn_fermat_ring(n + 2), tl;
 	u64 *p, *t, *c, *w, *blk;
@@ -203,7 +216,8 @@ int bn_recip_from(u64 *x, const u64 *d, size_t n, const u64 *xh,
 		else
 			bn_add(x, x, n + 1, c + h, cl);
 	}
-	err = recip_fix(x, d, n, m, p, ctx);
+	if (exact)
+		err = recip_fix(x, d, n, m, p, ctx);
 out:
 	bn_dealloc(ctx, blk);
 	return err;
@@ -236,7 +250,7 @@ int bn_recip(u64 *x, const u64 *d, size_t n, struct bn_ctx *ctx)
 		return -ENOMEM;
 	err = bn_recip(xh, d + (n - h), h, ctx);
 	if (!err)
-		err = bn_recip_from(x, d, n, xh, ctx);
+		err = bn_recip_from(x, d, n, xh, true, ctx);
 	bn_dealloc(ctx, xh);
 	return err;
 }
@@ -255,14 +269,16 @@ size_t bn_divrem_scratch(size_t n)
  * @an: its limbs
  * @d: divisor, n limbs, top bit set
  * @n: limbs of d
- * @x: floor(B^2n / d), n + 1 limbs
+ * @x: floor(B^2n / d), n + 1 limbs, or within a few hundred units of it
  * @scr: bn_divrem_scratch(n) limbs
  * @ctx: context
  *
  * q0 = floor(floor(a / B^(n-1)) x / B^(n+1)) is at most 2 below the
- * quotient.  The remainder a - q0 d is below 3d, so it is the residue
- * modulo B^m + 1 (m >= n + 2): q0 d comes from a wrap-around product of
- * half the size of the full one.  Then at most two subtractions.
+ * quotient for the exact x, and at most e + 2 away for an x e units off.
+ * The remainder a - q0 d is then a small multiple of d, so it is the
+ * signed residue modulo B^m + 1 (m >= n + 2): q0 d comes from a
+ * wrap-around product of half the size of the full one.  settle() makes
+ * it exact (at most two subtractions for the exact x).
  *
  * Return: 0, -ENOMEM or -ECANCELED.
  */
@@ -285,8 +301,11 @@ int bn_divrem_pre(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,
 	if (err)
 		return err;
 	ql = bn_normlen(t + n + 1, hn + n + 1 - (n + 1));
-	if (ql > n)
+	if (ql > n) {
+		/* only an x above the exact one: q0 - q is small */
 		ql = n;
+		memset(t + n + 1, 0xff, n * sizeof(u64));
+	}
 	bn_copy(q, t + n + 1, ql);
 	bn_fermat_reduce(rr, a, an, m);
 	if (ql) {
@@ -294,11 +313,9 @@ int bn_divrem_pre(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,
 		if (err)
 			return err;
 		bn_fermat_sub(rr, rr, qd, m);
+		bn_fermat_signed(rr, m);
 	}
-	while (bn_cmp2(rr, n + 1, d, n) >= 0) {
-		bn_sub(rr, rr, n + 1, d, n);
-		bn_add_1(q, q, n, 1);
-	}
+	settle(q, n, rr, m + 1, d, n, qd);
 	bn_copy(r, rr, n);
 	return 0;
 }

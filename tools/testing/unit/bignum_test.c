@@ -434,8 +434,8 @@ static void test_recip_from_start(void)
 					bn_sub_1(xh, xh, h + 1, -off[j]);
 				else
 					bn_add_1(xh, xh, h + 1, off[j]);
-				KT_EXPECT(bn_recip_from(x, d, n, xh, &ctx) == 0,
-					  "recip_from %zu", n);
+				KT_EXPECT(bn_recip_from(x, d, n, xh, true, &ctx) ==
+					  0, "recip_from %zu", n);
 				KT_EXPECT(!memcmp(x, g, (n + 1) * 8),
 					  "recip_from %zu off %d pass %d", n,
 					  off[j], pass);
@@ -445,6 +445,103 @@ static void test_recip_from_start(void)
 			free(x);
 			free(g);
 			free(xh);
+		}
+	}
+	tune_defaults();
+}
+
+/* |a - b| for n-limb numbers, saturated at 2^63. */
+static u64 limb_distance(const u64 *a, const u64 *b, size_t n)
+{
+	u64 *t = xmalloc(n * 8), v;
+
+	if (bn_cmp(a, b, n) >= 0)
+		bn_sub_n(t, a, b, n);
+	else
+		bn_sub_n(t, b, a, n);
+	v = bn_normlen(t, n) > 1 || (t[0] >> 63) ? 1ULL << 63 : t[0];
+	free(t);
+	return v;
+}
+
+/*
+ * bn_divrem_pre() is exact with a reciprocal up to 300 units off either
+ * way, for the largest quotient (a = d B^n - 1), the smallest, and random
+ * dividends; bn_recip_from() without the fix stays within 2 (e + 2)^2.
+ */
+static void test_divide_inexact_recip(void)
+{
+	static const size_t sz[] = { 2, 5, 16, 33, 100, 601, 2500 };
+	static const int off[] = { -300, -3, -1, 1, 3, 300 };
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			tune_small();
+		for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
+			size_t n = sz[i], h = n - n / 2;
+			u64 *d = xmalloc(n * 8), *x = xmalloc((n + 1) * 8);
+			u64 *g = xmalloc((n + 1) * 8), *xh = xmalloc((h + 1) * 8);
+			u64 *a = xmalloc(2 * n * 8), *q = xmalloc(n * 8);
+			u64 *r = xmalloc(n * 8), *gq = xmalloc((n + 2) * 8);
+			u64 *gr = xmalloc(n * 8);
+			u64 *scr = xmalloc(bn_divrem_scratch(n) * 8);
+			struct bn_ctx ctx = { 0 };
+
+			fill(d, n);
+			d[n - 1] |= 1ULL << 63;
+			gmp_recip(g, d, n);
+			for (int e = 0; e <= 7; e += 7) {
+				gmp_recip(xh, d + (n - h), h);
+				bn_add_1(xh, xh, h + 1, e);
+				KT_EXPECT(!bn_recip_from(x, d, n, xh, false, &ctx),
+					  "recip_from");
+				KT_EXPECT(limb_distance(x, g, n + 1) <=
+					  2 * (u64)(e + 2) * (e + 2),
+					  "unfixed recip %zu start %d", n, e);
+			}
+			for (size_t j = 0; j < ARRAY_SIZE(off); j++) {
+				for (int kind = 0; kind < 3; kind++) {
+					memcpy(x, g, (n + 1) * 8);
+					if (off[j] < 0)
+						bn_sub_1(x, x, n + 1, -off[j]);
+					else
+						bn_add_1(x, x, n + 1, off[j]);
+					if (kind == 0) {	/* d B^n - 1 */
+						memset(a, 0, n * 8);
+						memcpy(a + n, d, n * 8);
+						bn_sub_1(a, a, 2 * n, 1);
+					} else if (kind == 1) {	/* d - 1 */
+						memset(a, 0, 2 * n * 8);
+						bn_sub_1(a, d, n, 1);
+					} else {
+						fill(a, 2 * n);
+						if (bn_cmp(a + n, d, n) >= 0)
+							bn_sub_n(a + n, a + n, d, n);
+					}
+					KT_EXPECT(!bn_divrem_pre(q, r, a, 2 * n, d, n,
+								 x, scr, &ctx),
+						  "div");
+					mpn_tdiv_qr((mp_limb_t *)gq,
+						    (mp_limb_t *)gr, 0,
+						    (mp_limb_t *)a, 2 * n,
+						    (mp_limb_t *)d, n);
+					KT_EXPECT(!memcmp(q, gq, n * 8) &&
+						  !memcmp(r, gr, n * 8),
+						  "divrem %zu off %d kind %d pass %d",
+						  n, off[j], kind, pass);
+				}
+			}
+			KT_EXPECT(ctx.bytes_now == 0, "leak");
+			free(d);
+			free(x);
+			free(g);
+			free(xh);
+			free(a);
+			free(q);
+			free(r);
+			free(gq);
+			free(gr);
+			free(scr);
 		}
 	}
 	tune_defaults();
@@ -859,6 +956,7 @@ int main(int argc, char **argv)
 	KT_RUN(test_portable_loops);
 	KT_RUN(test_divide);
 	KT_RUN(test_recip_from_start);
+	KT_RUN(test_divide_inexact_recip);
 	KT_RUN(test_conversion_random);
 	KT_RUN(test_fib_text_len);
 	KT_RUN(test_fib_to_buf);
