@@ -31,8 +31,8 @@ struct bn {
  * which turns them into variables it can sweep; the module and the tests
  * use the constants.
  */
-#define BN_DEF_MUL_KARA 28
-#define BN_DEF_SQR_KARA 40
+#define BN_DEF_MUL_KARA 32
+#define BN_DEF_SQR_KARA 48
 #define BN_DEF_MUL_TOOM3 300
 #define BN_DEF_SQR_TOOM3 800
 #define BN_DEF_MUL_SSA 2000
@@ -119,6 +119,9 @@ u64 bn_add_4k_x86(u64 *r, const u64 *a, const u64 *b, size_t n);
 u64 bn_sub_4k_x86(u64 *r, const u64 *a, const u64 *b, size_t n);
 u64 bn_mul_4k_adx(u64 *r, const u64 *a, size_t n, u64 b);
 u64 bn_addmul_4k_adx(u64 *r, const u64 *a, size_t n, u64 b);
+void bn_mul_basecase_adx(u64 *r, const u64 *a, size_t an, const u64 *b,
+			 size_t bn);
+void bn_sqr_basecase_adx(u64 *r, const u64 *a, size_t n);
 
 /* Whether bn_mul_1()/bn_addmul_1() take the MULX/ADX loops. */
 static inline bool bn_use_adx(void)
@@ -141,6 +144,8 @@ static inline size_t bn_asm_limbs(size_t n, bool ok)
 #define bn_sub_4k_x86(r, a, b, n) 0
 #define bn_mul_4k_adx(r, a, n, b) 0
 #define bn_addmul_4k_adx(r, a, n, b) 0
+#define bn_mul_basecase_adx(r, a, an, b, bn) do { } while (0)
+#define bn_sqr_basecase_adx(r, a, n) do { } while (0)
 
 static inline bool bn_use_adx(void)
 {

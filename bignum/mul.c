@@ -5,26 +5,40 @@
  */
 #include "bn_internal.h"
 
-/* r[0 .. an + bn) = a * b, an >= 1, bn >= 1. */
+/*
+ * r[0 .. an + bn) = a * b, an >= 1, bn >= 1, r not overlapping a or b.
+ * Any shape works; the callers pass an >= bn (Karatsuba's leaves, and
+ * mul_chunks() a piece of c < bn limbs times the bn-limb factor), so the
+ * rows run over the longer factor.  With MULX and ADX the whole of it is
+ * in asm (x86_64.c).
+ */
 void bn_mul_basecase(u64 *r, const u64 *a, size_t an, const u64 *b,
 		     size_t bn)
 {
 	size_t j;
 
+	if (bn_use_adx()) {
+		bn_mul_basecase_adx(r, a, an, b, bn);
+		return;
+	}
 	r[an] = bn_mul_1(r, a, an, b[0]);
 	for (j = 1; j < bn; j++)
 		r[an + j] = bn_addmul_1(r + j, a, an, b[j]);
 }
 
 /*
- * r[0 .. 2n) = a^2: the products a[i] a[j] with i < j once, doubled by a
- * shift, plus the squares a[i]^2 on the diagonal.
+ * r[0 .. 2n) = a^2, n >= 1: the products a[i] a[j] with i < j once,
+ * doubled by a shift, plus the squares a[i]^2 on the diagonal.
  */
 void bn_sqr_basecase(u64 *r, const u64 *a, size_t n)
 {
 	u64 c = 0;
 	size_t i;
 
+	if (bn_use_adx()) {
+		bn_sqr_basecase_adx(r, a, n);
+		return;
+	}
 	r[0] = 0;
 	r[2 * n - 1] = 0;
 	if (n > 1)

@@ -263,6 +263,100 @@ static void test_mul_ssa(void)
 }
 
 /* The dispatcher across the default thresholds. */
+/*
+ * Operands for the basecase tests: mode 0 random, 1 all ones (every
+ * carry taken), 2 sparse, 3 random with an all-ones top half.
+ */
+static void fill_mode(u64 *a, size_t n, unsigned int mode)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (mode == 1 || (mode == 3 && i >= n / 2))
+			a[i] = ~0ULL;
+		else if (mode == 2)
+			a[i] = (rnd() % 4) ? 0 : rnd();
+		else
+			a[i] = rnd();
+	}
+}
+
+#define GUARD 0x5a5a5a5a5a5a5a5aULL
+
+/*
+ * bn_mul_basecase(), or bn_sqr_basecase() when bn is 0, against mpn_mul
+ * and mpn_sqr for one shape and operand mode; r has two guard limbs on
+ * each side (the assembly's stores are not seen by ASan).
+ */
+static int check_basecase(size_t an, size_t bn, unsigned int ma,
+			  unsigned int mb)
+{
+	size_t rn = an + (bn ? bn : an);
+	u64 *a = xmalloc(an * 8), *b = xmalloc((bn ? bn : 1) * 8);
+	u64 *rg = xmalloc((rn + 4) * 8), *r = rg + 2;
+	u64 *g = xmalloc(rn * 8);
+	int ok;
+
+	fill_mode(a, an, ma);
+	fill_mode(b, bn, mb);
+	rg[0] = rg[1] = rg[rn + 2] = rg[rn + 3] = GUARD;
+	memset(r, 0xa5, rn * 8);
+	if (bn) {
+		bn_mul_basecase(r, a, an, b, bn);
+		if (an >= bn)
+			mpn_mul((mp_limb_t *)g, (mp_limb_t *)a, an,
+				(mp_limb_t *)b, bn);
+		else
+			mpn_mul((mp_limb_t *)g, (mp_limb_t *)b, bn,
+				(mp_limb_t *)a, an);
+	} else {
+		bn_sqr_basecase(r, a, an);
+		mpn_sqr((mp_limb_t *)g, (mp_limb_t *)a, an);
+	}
+	ok = !memcmp(r, g, rn * 8) && rg[0] == GUARD && rg[1] == GUARD &&
+	     rg[rn + 2] == GUARD && rg[rn + 3] == GUARD;
+	free(a);
+	free(b);
+	free(rg);
+	free(g);
+	return ok;
+}
+
+/*
+ * The schoolbook product and square directly, every an in 1..80 and bn in
+ * 1..an (the callers' shapes: Karatsuba's leaves and mul_chunks() pieces
+ * have an >= bn), a few with bn > an, in every operand mode.
+ */
+static void basecase_shapes(const char *path)
+{
+	size_t an, bn;
+	unsigned int m;
+
+	for (an = 1; an <= 80; an++) {
+		for (bn = 1; bn <= an; bn++) {
+			for (m = 0; m < 4; m++)
+				KT_EXPECT(check_basecase(an, bn, m, (m + bn) % 4),
+					  "%s basecase %zu x %zu mode %u", path,
+					  an, bn, m);
+		}
+		for (m = 0; m < 4; m++) {
+			KT_EXPECT(check_basecase(an, 0, m, 0),
+				  "%s sqr basecase %zu mode %u", path, an, m);
+			KT_EXPECT(check_basecase(an, an + 1 + an % 7, m, m),
+				  "%s basecase %zu x %zu mode %u", path, an,
+				  an + 1 + an % 7, m);
+		}
+	}
+}
+
+static void test_basecase(void)
+{
+	basecase_shapes(bn_use_adx() ? "asm" : "C");
+	bn_tune_asm = false;
+	basecase_shapes("portable");
+	bn_tune_asm = true;
+}
+
 static void test_mul_dispatch(void)
 {
 	static const size_t sz[] = { 1, 31, 32, 33, 47, 48, 49, 2399, 2400,
@@ -949,6 +1043,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "--big"))
 		return run_big();
 	KT_RUN(test_add_sub_shift);
+	KT_RUN(test_basecase);
 	KT_RUN(test_mul_schoolbook_karatsuba);
 	KT_RUN(test_mul_toom3);
 	KT_RUN(test_mul_ssa);
