@@ -12,17 +12,27 @@
  * width is odd.  Each division is a Barrett division by the normalized
  * power and its reciprocal; the reciprocal of a power comes from the one
  * below it by a single Newton step, since 1 / P^2 = (1 / P)^2 gives half
- * the limbs for free.  Below BN_DC_CONV_THR limbs the basecase divides by
+ * the limbs for free.  The reciprocals carry CONV_GUARD extra limbs, so
+ * the Newton step's error (tens of units) stays below the limbs the
+ * division and the next start use, and no step needs an exact one (which
+ * costs a product).  Below BN_DC_CONV_THR limbs the basecase divides by
  * 10^19 with a precomputed inverse.  Digits leave through a BN_SINK_CHUNK
  * buffer as soon as they are known: nothing holds the whole string.
  */
 #include "bn_internal.h"
 
 #define CONV_LEVELS 40
+#define CONV_GUARD 2
 
+/*
+ * A power P: with d = P << s (n limbs, top bit set), dg = d B^G and
+ * y = B^(2n+G) / d, the reciprocal of dg to within a few units (exact at
+ * the smallest level); G = CONV_GUARD.  The division uses d = dg + G and
+ * x = y + G (floor(B^2n / d) within one unit).
+ */
 struct conv_pow {
-	u64 *d;		/* P << s, top bit set */
-	u64 *x;		/* floor(B^2n / d), n + 1 limbs */
+	u64 *dg;	/* n + G limbs, the bottom G zero */
+	u64 *y;		/* n + G + 1 limbs */
 	size_t n;
 	unsigned int s;
 };
@@ -164,10 +174,11 @@ static int conv_keep(struct conv *c, unsigned int k, const u64 *p, size_t pn)
 
 	w->n = pn;
 	w->s = bn_clz(p[pn - 1]);
-	w->d = bn_alloc_limbs(c->ctx, pn);
-	if (!w->d)
+	w->dg = bn_alloc_limbs(c->ctx, pn + CONV_GUARD);
+	if (!w->dg)
 		return -ENOMEM;
-	bn_lshift(w->d, p, pn, w->s);
+	bn_zero(w->dg, CONV_GUARD);
+	bn_lshift(w->dg + CONV_GUARD, p, pn, w->s);
 	return 0;
 }
 
@@ -213,25 +224,27 @@ static int conv_powers(struct conv *c)
 }
 
 /*
- * The start of level k's Newton step from level k + 1's reciprocal X:
- * with P_k = P_(k+1)^2 / f (f = 1, or 10^19 when the width is odd) and
- * D = P << s, B^(n+h) / D_k = f X^2 2^e with e = 64 (n + h - 4 n') +
- * 2 s' - s (n' and s' the limbs and shift of level k + 1).  X is within
- * one unit of B^2n' / D', so this is within a few units of the reciprocal
- * of D_k's top h limbs.  z has 2 n' + 3 limbs; the start is its bottom
- * h + 1 limbs.  False (no start) if the scales do not fit, which the
- * bounds rule out; the caller then takes the long way.
+ * The start of level k's Newton step from level k + 1's reciprocal y'.
+ * With N = n + G and N' = n' + G the limbs of dg and dg', P_k = P'^2 / f
+ * (f = 1, or 10^19 when the width is odd) and dg = P 2^s B^G:
+ * B^(N+h) / dg_k = f y'^2 2^e with e = 64 (N + h + G - 4 N') + 2 s' - s.
+ * y' is within a few units in N' limbs, so this is within a few units of
+ * the reciprocal of dg_k's top h limbs (h <= N' - 1).  z has 2 N' + 3
+ * limbs; the start is its bottom h + 1 limbs.  False (no start) if the
+ * scales do not fit, which the bounds rule out; the caller then takes
+ * the long way.
  */
 static int conv_seed(struct conv *c, unsigned int k, u64 *z, bool *ok)
 {
 	const struct conv_pow *lo = &c->pw[k + 1], *w = &c->pw[k];
-	size_t nl = lo->n, n = w->n, h = n - n / 2, zn = 2 * nl + 3;
-	s64 e = 64 * ((s64)(n + h) - 4 * (s64)nl) + 2 * lo->s - w->s;
-	size_t sh, l;
+	size_t nl = lo->n + CONV_GUARD, n = w->n + CONV_GUARD;
+	size_t h = n - n / 2, zn = 2 * nl + 3, sh, l;
+	s64 e = 64 * ((s64)(n + h + CONV_GUARD) - 4 * (s64)nl) +
+		2 * lo->s - w->s;
 	int err;
 
 	*ok = false;
-	err = bn_sqr(z, lo->x, nl + 1, c->ctx);
+	err = bn_sqr(z, lo->y, nl + 1, c->ctx);
 	if (err)
 		return err;
 	z[zn - 1] = 0;
@@ -248,34 +261,31 @@ static int conv_seed(struct conv *c, unsigned int k, u64 *z, bool *ok)
 	return 0;
 }
 
-/*
- * The reciprocal of level k: from level k + 1's, or from scratch.  The top
- * level's is used by one division and seeds nothing: it is left a few
- * units off, which the division settles (one product less).
- */
+/* The reciprocal of level k: from level k + 1's, or from scratch. */
 static int conv_recip(struct conv *c, unsigned int k)
 {
 	struct conv_pow *w = &c->pw[k];
+	size_t n = w->n + CONV_GUARD;
 	bool ok = false;
-	u64 *z = NULL;
+	u64 *z;
 	int err;
 
-	w->x = bn_alloc_limbs(c->ctx, w->n + 1);
-	if (!w->x)
+	w->y = bn_alloc_limbs(c->ctx, n + 1);
+	if (!w->y)
 		return -ENOMEM;
-	if (k + 1 < c->pl.depth && w->n >= 2) {
-		z = bn_alloc_limbs(c->ctx, 2 * c->pw[k + 1].n + 3);
+	if (k + 1 < c->pl.depth) {
+		z = bn_alloc_limbs(c->ctx, 2 * (c->pw[k + 1].n + CONV_GUARD) +
+					   3);
 		if (!z)
 			return -ENOMEM;
 		err = conv_seed(c, k, z, &ok);
 		if (!err && ok)
-			err = bn_recip_from(w->x, w->d, w->n, z, k > 0,
-					    c->ctx);
+			err = bn_recip_from(w->y, w->dg, n, z, false, c->ctx);
 		bn_dealloc(c->ctx, z);
 		if (err || ok)
 			return err;
 	}
-	return bn_recip(w->x, w->d, w->n, c->ctx);
+	return bn_recip(w->y, w->dg, n, c->ctx);
 }
 
 static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int k,
@@ -299,8 +309,8 @@ static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int k,
 		goto fail;
 	/* x < P^2, so x << s < d B^n: the quotient fits n limbs */
 	xs[xn] = bn_lshift(xs, x, xn, p->s);
-	err = bn_divrem_pre(q, r, xs, xn + 1, p->d, p->n, p->x,
-			    xs + 2 * p->n + 2, c->ctx);
+	err = bn_divrem_pre(q, r, xs, xn + 1, p->dg + CONV_GUARD, p->n,
+			    p->y + CONV_GUARD, xs + 2 * p->n + 2, c->ctx);
 	if (err)
 		goto fail;
 	bn_rshift(r, r, p->n, p->s);
@@ -351,8 +361,8 @@ static void conv_free(struct conv *c)
 	unsigned int i;
 
 	for (i = 0; i < CONV_LEVELS; i++) {
-		bn_dealloc(c->ctx, c->pw[i].d);
-		bn_dealloc(c->ctx, c->pw[i].x);
+		bn_dealloc(c->ctx, c->pw[i].dg);
+		bn_dealloc(c->ctx, c->pw[i].y);
 	}
 	bn_dealloc(c->ctx, c->scr);
 	bn_dealloc(c->ctx, c->chunks);
@@ -483,11 +493,11 @@ static u64 recip_peak(size_t n)
 /* Bytes conv_recip() holds at most for level k, on top of the levels. */
 static u64 conv_recip_peak(const struct conv_plan *pl, unsigned int k)
 {
-	size_t u = pl->width[k + 1], nl;
+	size_t u = pl->width[k + 1] + CONV_GUARD, nl;
 	u64 seed = 0;
 
 	if (k + 1 < pl->depth) {
-		nl = pl->width[k + 2];
+		nl = pl->width[k + 2] + CONV_GUARD;
 		seed = lb8(2 * nl + 3) +
 		       max64(bn_mul_peak_bytes(nl + 1, nl + 1, true),
 			     recip_from_peak(u));
@@ -518,7 +528,7 @@ u64 bn_conv_peak_bytes(size_t an, unsigned int base)
 		return fixed;
 	for (k = 0; k < pl.depth; k++) {
 		u = pl.width[k + 1];
-		stored += lb8(u) + lb8(u + 1);
+		stored += lb8(u + CONV_GUARD) + lb8(u + CONV_GUARD + 1);
 		path += 2 * lb8(u);
 		rec = max64(rec, conv_recip_peak(&pl, k));
 	}
