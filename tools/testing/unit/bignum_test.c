@@ -421,66 +421,6 @@ static void test_add_sub_shift(void)
 }
 
 /* Reciprocal and Barrett division against mpn_tdiv_qr. */
-static void test_divide(void)
-{
-	static const size_t sz[] = { 1, 2, 3, 4, 5, 8, 13, 31, 64, 100, 257,
-				     1000, 3000 };
-
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass)
-			tune_small();
-		for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
-			size_t n = sz[i], an = 2 * n;
-			u64 *d = xmalloc(n * 8), *x = xmalloc((n + 1) * 8);
-			u64 *a = xmalloc(an * 8), *q = xmalloc(n * 8);
-			u64 *r = xmalloc(n * 8), *gq = xmalloc((n + 2) * 8);
-			u64 *gr = xmalloc(n * 8);
-			u64 *scr = xmalloc(bn_divrem_scratch(n) * 8);
-			struct bn_ctx ctx = { 0 };
-			mpz_t t;
-
-			fill(d, n);
-			d[n - 1] |= 1ULL << 63;
-			fill(a, an);
-			if (bn_cmp(a + n, d, n) >= 0)
-				bn_sub_n(a + n, a + n, d, n);
-			KT_EXPECT(bn_recip(x, d, n, &ctx) == 0, "recip");
-			/* x == floor(B^2n / d) */
-			mpz_init(t);
-			mpz_setbit(t, 128 * n);
-			{
-				mpz_t dd;
-
-				mpz_init(dd);
-				mpz_import(dd, n, -1, 8, 0, 0, d);
-				mpz_fdiv_q(t, t, dd);
-				mpz_clear(dd);
-			}
-			memset(gq, 0, (n + 2) * 8);
-			mpz_export(gq, NULL, -1, 8, 0, 0, t);
-			KT_EXPECT(!memcmp(x, gq, (n + 1) * 8), "recip %zu", n);
-			mpz_clear(t);
-			KT_EXPECT(bn_divrem_pre(q, r, a, an, d, n, x, scr,
-						&ctx) == 0, "div");
-			mpn_tdiv_qr((mp_limb_t *)gq, (mp_limb_t *)gr, 0,
-				    (mp_limb_t *)a, an, (mp_limb_t *)d, n);
-			KT_EXPECT(!memcmp(q, gq, n * 8) && !gq[n] &&
-				  !memcmp(r, gr, n * 8), "divrem %zu pass %d",
-				  n, pass);
-			KT_EXPECT(ctx.bytes_now == 0, "leak");
-			free(d);
-			free(x);
-			free(a);
-			free(q);
-			free(r);
-			free(gq);
-			free(gr);
-			free(scr);
-		}
-	}
-	tune_defaults();
-}
-
 /* floor(B^2n / d) from GMP, n + 1 limbs. */
 static void gmp_recip(u64 *x, const u64 *d, size_t n)
 {
@@ -495,6 +435,166 @@ static void gmp_recip(u64 *x, const u64 *d, size_t n)
 	mpz_export(x, NULL, -1, 8, 0, 0, t);
 	mpz_clear(t);
 	mpz_clear(dd);
+}
+
+/* |a - b| for n-limb numbers, saturated at 2^63. */
+static u64 limb_distance(const u64 *a, const u64 *b, size_t n)
+{
+	u64 *t = xmalloc(n * 8), v;
+
+	if (bn_cmp(a, b, n) >= 0)
+		bn_sub_n(t, a, b, n);
+	else
+		bn_sub_n(t, b, a, n);
+	v = bn_normlen(t, n) > 1 || (t[0] >> 63) ? 1ULL << 63 : t[0];
+	free(t);
+	return v;
+}
+
+/* One division test: a (2n limbs) / d (n limbs, normalized) with x. */
+struct divcase {
+	size_t n;
+	u64 *d, *x, *a, *q, *r, *gq, *gr, *scr;
+};
+
+static void divcase_init(struct divcase *t, size_t n)
+{
+	t->n = n;
+	t->d = xmalloc(n * 8);
+	t->x = xmalloc((n + 1) * 8);
+	t->a = xmalloc(2 * n * 8);
+	t->q = xmalloc(n * 8);
+	t->r = xmalloc(n * 8);
+	t->gq = xmalloc((n + 2) * 8);
+	t->gr = xmalloc(n * 8);
+	t->scr = xmalloc(bn_divrem_scratch(n) * 8);
+	fill(t->d, n);
+	t->d[n - 1] |= 1ULL << 63;
+}
+
+/* A random dividend below d B^n. */
+static void divcase_fill(struct divcase *t)
+{
+	size_t n = t->n;
+
+	fill(t->a, 2 * n);
+	if (bn_cmp(t->a + n, t->d, n) >= 0)
+		bn_sub_n(t->a + n, t->a + n, t->d, n);
+}
+
+/* bn_divrem_pre() with t->x, against mpn_tdiv_qr(). */
+static bool divcase_check(struct divcase *t, struct bn_ctx *ctx)
+{
+	size_t n = t->n;
+
+	if (bn_divrem_pre(t->q, t->r, t->a, 2 * n, t->d, n, t->x, t->scr,
+			  ctx))
+		return false;
+	mpn_tdiv_qr((mp_limb_t *)t->gq, (mp_limb_t *)t->gr, 0,
+		    (mp_limb_t *)t->a, 2 * n, (mp_limb_t *)t->d, n);
+	return !memcmp(t->q, t->gq, n * 8) && !t->gq[n] &&
+	       !memcmp(t->r, t->gr, n * 8);
+}
+
+static void divcase_free(struct divcase *t)
+{
+	free(t->d);
+	free(t->x);
+	free(t->a);
+	free(t->q);
+	free(t->r);
+	free(t->gq);
+	free(t->gr);
+	free(t->scr);
+}
+
+static void test_divide(void)
+{
+	static const size_t sz[] = { 1, 2, 3, 4, 5, 8, 13, 31, 64, 100, 257,
+				     1000, 3000 };
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			tune_small();
+		for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
+			struct bn_ctx ctx = { 0 };
+			struct divcase t;
+
+			divcase_init(&t, sz[i]);
+			divcase_fill(&t);
+			KT_EXPECT(bn_recip(t.x, t.d, t.n, &ctx) == 0, "recip");
+			/* x == floor(B^2n / d) */
+			gmp_recip(t.gq, t.d, t.n);
+			KT_EXPECT(!memcmp(t.x, t.gq, (t.n + 1) * 8), "recip %zu",
+				  t.n);
+			KT_EXPECT(divcase_check(&t, &ctx), "divrem %zu pass %d",
+				  t.n, pass);
+			KT_EXPECT(ctx.bytes_now == 0, "leak");
+			divcase_free(&t);
+		}
+	}
+	tune_defaults();
+}
+
+/*
+ * bn_divrem_pre() is exact with a reciprocal up to 300 units off either
+ * way, for the largest quotient (a = d B^n - 1), the smallest, and random
+ * dividends; bn_recip_from() without the fix stays within 2 (e + 2)^2.
+ */
+static void test_divide_inexact_recip(void)
+{
+	static const size_t sz[] = { 2, 5, 16, 33, 100, 601, 2500 };
+	static const int off[] = { -300, -3, -1, 1, 3, 300 };
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			tune_small();
+		for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
+			size_t n = sz[i], h = n - n / 2;
+			u64 *g = xmalloc((n + 1) * 8), *xh = xmalloc((h + 1) * 8);
+			struct bn_ctx ctx = { 0 };
+			struct divcase t;
+
+			divcase_init(&t, n);
+			gmp_recip(g, t.d, n);
+			for (int e = 0; e <= 7; e += 7) {
+				gmp_recip(xh, t.d + (n - h), h);
+				bn_add_1(xh, xh, h + 1, e);
+				KT_EXPECT(!bn_recip_from(t.x, t.d, n, xh, false,
+							 &ctx), "recip_from");
+				KT_EXPECT(limb_distance(t.x, g, n + 1) <=
+					  2 * (u64)(e + 2) * (e + 2),
+					  "unfixed recip %zu start %d", n, e);
+			}
+			for (size_t j = 0; j < ARRAY_SIZE(off); j++) {
+				for (int kind = 0; kind < 3; kind++) {
+					memcpy(t.x, g, (n + 1) * 8);
+					if (off[j] < 0)
+						bn_sub_1(t.x, t.x, n + 1, -off[j]);
+					else
+						bn_add_1(t.x, t.x, n + 1, off[j]);
+					if (kind == 0) {	/* d B^n - 1 */
+						memset(t.a, 0, n * 8);
+						memcpy(t.a + n, t.d, n * 8);
+						bn_sub_1(t.a, t.a, 2 * n, 1);
+					} else if (kind == 1) {	/* d - 1 */
+						memset(t.a, 0, 2 * n * 8);
+						bn_sub_1(t.a, t.d, n, 1);
+					} else {
+						divcase_fill(&t);
+					}
+					KT_EXPECT(divcase_check(&t, &ctx),
+						  "divrem %zu off %d kind %d pass %d",
+						  n, off[j], kind, pass);
+				}
+			}
+			KT_EXPECT(ctx.bytes_now == 0, "leak");
+			divcase_free(&t);
+			free(g);
+			free(xh);
+		}
+	}
+	tune_defaults();
 }
 
 /*
@@ -539,103 +639,6 @@ static void test_recip_from_start(void)
 			free(x);
 			free(g);
 			free(xh);
-		}
-	}
-	tune_defaults();
-}
-
-/* |a - b| for n-limb numbers, saturated at 2^63. */
-static u64 limb_distance(const u64 *a, const u64 *b, size_t n)
-{
-	u64 *t = xmalloc(n * 8), v;
-
-	if (bn_cmp(a, b, n) >= 0)
-		bn_sub_n(t, a, b, n);
-	else
-		bn_sub_n(t, b, a, n);
-	v = bn_normlen(t, n) > 1 || (t[0] >> 63) ? 1ULL << 63 : t[0];
-	free(t);
-	return v;
-}
-
-/*
- * bn_divrem_pre() is exact with a reciprocal up to 300 units off either
- * way, for the largest quotient (a = d B^n - 1), the smallest, and random
- * dividends; bn_recip_from() without the fix stays within 2 (e + 2)^2.
- */
-static void test_divide_inexact_recip(void)
-{
-	static const size_t sz[] = { 2, 5, 16, 33, 100, 601, 2500 };
-	static const int off[] = { -300, -3, -1, 1, 3, 300 };
-
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass)
-			tune_small();
-		for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
-			size_t n = sz[i], h = n - n / 2;
-			u64 *d = xmalloc(n * 8), *x = xmalloc((n + 1) * 8);
-			u64 *g = xmalloc((n + 1) * 8), *xh = xmalloc((h + 1) * 8);
-			u64 *a = xmalloc(2 * n * 8), *q = xmalloc(n * 8);
-			u64 *r = xmalloc(n * 8), *gq = xmalloc((n + 2) * 8);
-			u64 *gr = xmalloc(n * 8);
-			u64 *scr = xmalloc(bn_divrem_scratch(n) * 8);
-			struct bn_ctx ctx = { 0 };
-
-			fill(d, n);
-			d[n - 1] |= 1ULL << 63;
-			gmp_recip(g, d, n);
-			for (int e = 0; e <= 7; e += 7) {
-				gmp_recip(xh, d + (n - h), h);
-				bn_add_1(xh, xh, h + 1, e);
-				KT_EXPECT(!bn_recip_from(x, d, n, xh, false, &ctx),
-					  "recip_from");
-				KT_EXPECT(limb_distance(x, g, n + 1) <=
-					  2 * (u64)(e + 2) * (e + 2),
-					  "unfixed recip %zu start %d", n, e);
-			}
-			for (size_t j = 0; j < ARRAY_SIZE(off); j++) {
-				for (int kind = 0; kind < 3; kind++) {
-					memcpy(x, g, (n + 1) * 8);
-					if (off[j] < 0)
-						bn_sub_1(x, x, n + 1, -off[j]);
-					else
-						bn_add_1(x, x, n + 1, off[j]);
-					if (kind == 0) {	/* d B^n - 1 */
-						memset(a, 0, n * 8);
-						memcpy(a + n, d, n * 8);
-						bn_sub_1(a, a, 2 * n, 1);
-					} else if (kind == 1) {	/* d - 1 */
-						memset(a, 0, 2 * n * 8);
-						bn_sub_1(a, d, n, 1);
-					} else {
-						fill(a, 2 * n);
-						if (bn_cmp(a + n, d, n) >= 0)
-							bn_sub_n(a + n, a + n, d, n);
-					}
-					KT_EXPECT(!bn_divrem_pre(q, r, a, 2 * n, d, n,
-								 x, scr, &ctx),
-						  "div");
-					mpn_tdiv_qr((mp_limb_t *)gq,
-						    (mp_limb_t *)gr, 0,
-						    (mp_limb_t *)a, 2 * n,
-						    (mp_limb_t *)d, n);
-					KT_EXPECT(!memcmp(q, gq, n * 8) &&
-						  !memcmp(r, gr, n * 8),
-						  "divrem %zu off %d kind %d pass %d",
-						  n, off[j], kind, pass);
-				}
-			}
-			KT_EXPECT(ctx.bytes_now == 0, "leak");
-			free(d);
-			free(x);
-			free(g);
-			free(xh);
-			free(a);
-			free(q);
-			free(r);
-			free(gq);
-			free(gr);
-			free(scr);
 		}
 	}
 	tune_defaults();
