@@ -23,6 +23,7 @@
 
 #define CONV_LEVELS 40
 #define CONV_GUARD 2
+#define CONV_1E19 10000000000000000000ULL
 
 /*
  * A power P: with d = P << s (n limbs, top bit set), dg = d B^G and
@@ -158,8 +159,8 @@ static void conv_plan(struct conv_plan *pl, size_t w)
 }
 
 /*
- * r = a / 10^19 exactly, or a itself; returns the limbs.  The powers are
- * exact multiples, so the remainder is 0.
+ * a /= 10^19 in place; returns the limbs left.  Only for the powers,
+ * exact multiples of 10^19: the remainder is 0.
  */
 static size_t div_exact_1e19(u64 *a, size_t an)
 {
@@ -195,9 +196,9 @@ static int conv_powers(struct conv *c)
 	p = bn_alloc_limbs(c->ctx, w);
 	if (!p)
 		return -ENOMEM;
-	p[0] = 10000000000000000000ULL;
+	p[0] = CONV_1E19;
 	for (i = 1; i < w; i++) {
-		p[pn] = bn_mul_1(p, p, pn, 10000000000000000000ULL);
+		p[pn] = bn_mul_1(p, p, pn, CONV_1E19);
 		pn = bn_normlen(p, pn + 1);
 	}
 	for (;;) {
@@ -249,7 +250,7 @@ static int conv_seed(struct conv *c, unsigned int k, u64 *z, bool *ok)
 		return err;
 	z[zn - 1] = 0;
 	if (c->pl.width[k + 1] < 2 * c->pl.width[k + 2])
-		z[zn - 1] = bn_mul_1(z, z, zn - 1, 10000000000000000000ULL);
+		z[zn - 1] = bn_mul_1(z, z, zn - 1, CONV_1E19);
 	if (e >= 0)
 		return 0;
 	sh = (size_t)-e;
