@@ -25,6 +25,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -363,44 +364,49 @@ static int send_page(struct khttpd_conn *conn, const char *p, size_t len,
 
 /*
  * A file body goes out from the page cache: each page is looked up (read
- * from disk if need be) and lent to TCP with sendpage.  Filesystems whose
- * pages cannot be read that way (tmpfs has no ->read_folio) are copied
- * through a small buffer instead.  A file that shrank under us ends the
- * connection: the length is already promised.
+ * from disk if need be) and lent to TCP with sendpage.  tmpfs has no
+ * ->read_folio; its pages are lent when they are in memory, and its holes
+ * and swapped-out pages are read by copy instead (a lookup that filled
+ * holes would allocate memory for zeros a client asked to read).  Other
+ * filesystems without ->read_folio are copied, through a small buffer.
+ * A file that shrank under us ends the connection: the length is
+ * already promised.
  */
 #define FBUF_SIZE (16 << 10)
 
-static int send_file(struct khttpd_conn *conn, size_t left)
+/*
+ * The page of @file at @index with a reference, an ERR_PTR, or NULL when
+ * it has to be copied.
+ */
+static struct page *file_page(struct file *file, pgoff_t index)
 {
-	struct file *file = conn->body->file;
 	struct address_space *mapping = file->f_mapping;
-	loff_t pos = conn->body->file_off + conn->body_sent;
 	struct page *page;
+
+	if (mapping->a_ops->read_folio)
+		return read_cache_page(mapping, index, NULL, file);
+	if (!shmem_mapping(mapping))
+		return NULL;
+	page = find_get_page(mapping, index);
+	if (page && !PageUptodate(page)) {
+		put_page(page);
+		page = NULL;
+	}
+	return page;
+}
+
+static int send_file_copy(struct khttpd_conn *conn, size_t left, loff_t pos)
+{
 	ssize_t n;
 
-	if (pos >= i_size_read(file_inode(file)))
-		return -EIO;
-	if (khttpd_zerocopy && mapping->a_ops->read_folio) {
-		size_t off = offset_in_page(pos);
-		size_t chunk = min_t(size_t, left, PAGE_SIZE - off);
-
-		page = read_cache_page(mapping, pos >> PAGE_SHIFT, NULL, file);
-		if (IS_ERR(page))
-			return PTR_ERR(page);
-		n = kernel_sendpage(conn->sock, page, off, chunk,
-				    MSG_DONTWAIT | MSG_NOSIGNAL |
-				    (chunk < left ? MSG_MORE : 0));
-		put_page(page);
-		return n;
-	}
 	if (!conn->fbuf) {
 		conn->fbuf = kmalloc(FBUF_SIZE, GFP_KERNEL);
 		if (!conn->fbuf)
 			return -ENOMEM;
 	}
 	if (conn->fbuf_off == conn->fbuf_len) {
-		n = kernel_read(file, conn->fbuf, min_t(size_t, left, FBUF_SIZE),
-				&pos);
+		n = kernel_read(conn->body->file, conn->fbuf,
+				min_t(size_t, left, FBUF_SIZE), &pos);
 		if (n <= 0)
 			return n ? n : -EIO;
 		conn->fbuf_len = n;
@@ -410,6 +416,32 @@ static int send_file(struct khttpd_conn *conn, size_t left)
 		      conn->fbuf_len - conn->fbuf_off, false);
 	if (n > 0)
 		conn->fbuf_off += n;
+	return n;
+}
+
+static int send_file(struct khttpd_conn *conn, size_t left)
+{
+	struct file *file = conn->body->file;
+	loff_t pos = conn->body->file_off + conn->body_sent;
+	size_t off = offset_in_page(pos);
+	size_t chunk = min_t(size_t, left, PAGE_SIZE - off);
+	struct page *page;
+	ssize_t n;
+
+	if (pos >= i_size_read(file_inode(file)))
+		return -EIO;
+	/* bytes already copied out go first */
+	if (!khttpd_zerocopy || conn->fbuf_off < conn->fbuf_len)
+		return send_file_copy(conn, left, pos);
+	page = file_page(file, pos >> PAGE_SHIFT);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (!page)
+		return send_file_copy(conn, left, pos);
+	n = kernel_sendpage(conn->sock, page, off, chunk,
+			    MSG_DONTWAIT | MSG_NOSIGNAL |
+			    (chunk < left ? MSG_MORE : 0));
+	put_page(page);
 	return n;
 }
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Static files from docroot=: path safety, types, validators, ranges,
-listings, large files from tmpfs (copied) and ramfs (sendpage), rmmod
-during a transfer."""
+listings, large files from ramfs and tmpfs (sendpage, and tmpfs holes by
+copy), rmmod during a transfer."""
 import hashlib
 import time
 
@@ -29,7 +29,16 @@ printf 'z' > 'list/q"uote&'
 printf 'u' > "list/$(printf '\303\274n\303\257.txt')"
 printf 'in' > dir/inner.txt
 dd if=/dev/urandom of=big.bin bs=1M count=8 2>/dev/null
-mkdir -p /srv/tmp && cp big.bin /srv/tmp/big.bin
+mkdir -p /srv/tmp && mount -t tmpfs tmpfs /srv/tmp && cp big.bin /srv/tmp/
+truncate -s 8M /srv/tmp/sparse.bin
+printf 'page' | dd of=/srv/tmp/sparse.bin bs=1 seek=4194300 conv=notrunc \
+	2>/dev/null
+truncate -s 8M /srv/tmp/mixed.bin
+i=0; while [ $i -lt 128 ]; do
+	dd if=/dev/urandom of=/srv/tmp/mixed.bin bs=4096 count=1 \
+		seek=$((16 * i + 3)) conv=notrunc 2>/dev/null; i=$((i + 1))
+done
+sha256sum /srv/tmp/mixed.bin | cut -d' ' -f1
 ln -s /srv/secret escape
 ln -s ../secret/passwd escape2
 ln -s a.txt alias.txt
@@ -48,7 +57,7 @@ def setup(ctx):
     if "sha" not in _state:
         rc, out = ctx.guest.run(SETUP, timeout=120)
         check(rc == 0, "setup: %s" % out)
-        _state["sha"] = out.split()[-1]
+        _state["mixed"], _state["sha"] = out.split()[-2:]
     ctx.ensure_loaded(ARGS)
     return _state["sha"]
 
@@ -151,6 +160,14 @@ def test_directory_listing_escapes_and_redirects(ctx):
     check(b"inner.txt" in r.body and b"sub/" in r.body, "dir listing")
 
 
+def _sparse_body():
+    """/srv/tmp/sparse.bin: 8 MiB of holes but for b"page" at 4194300
+    (across a page boundary)."""
+    body = bytearray(BIG)
+    body[4194300:4194304] = b"page"
+    return hashlib.sha256(body).hexdigest()
+
+
 def _fetch_sha(ctx, path):
     with HttpConn(ctx, timeout=120) as c:
         c.send(b"GET %s HTTP/1.1\r\nHost: t\r\n\r\n" % path.encode())
@@ -163,9 +180,21 @@ def _fetch_sha(ctx, path):
 def test_large_file_from_ramfs_and_tmpfs(ctx):
     sha = setup(ctx)
     check(_fetch_sha(ctx, "/big.bin") == sha, "ramfs (sendpage) body")
-    ctx.unload()
-    ctx.load("docroot=/srv/tmp")
-    check(_fetch_sha(ctx, "/big.bin") == sha, "tmpfs (copied) body")
+    for zc in (1, 0):
+        ctx.unload()
+        ctx.load("docroot=/srv/tmp zerocopy=%d" % zc)
+        check(_fetch_sha(ctx, "/big.bin") == sha, "tmpfs body, zerocopy=%d"
+              % zc)
+        # holes are read by copy, around the one page that is lent
+        check(_fetch_sha(ctx, "/sparse.bin") == _sparse_body(),
+              "tmpfs sparse body, zerocopy=%d" % zc)
+        # 128 switches between copied holes and lent pages
+        check(_fetch_sha(ctx, "/mixed.bin") == _state["mixed"],
+              "tmpfs holes and pages, zerocopy=%d" % zc)
+    # ... and serving them did not fill them: two pages hold "page"
+    rc, out = ctx.guest.run("du -k /srv/tmp/sparse.bin")
+    check(rc == 0 and int(out.split()[0]) <= 8,
+          "sparse file now takes %s KiB" % out.strip())
     ctx.unload()
     ctx.load(ARGS)
 
