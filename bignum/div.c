@@ -70,10 +70,22 @@ static void residual(u64 *v, const u64 *p, size_t e, size_t m, u64 *z)
 	bn_fermat_signed(v, m);
 }
 
+/* Whether the n limbs at r all repeat the sign of top (0 or all ones). */
+static bool bn_is_sign_fill(const u64 *r, size_t n, u64 top)
+{
+	u64 fill = (top >> 63) ? ~0ULL : 0;
+
+	while (n--)
+		if (r[n] != fill)
+			return false;
+	return true;
+}
+
 /*
- * |r| (len limbs, two's complement) / d, rounded down from the top limbs:
- * at most 2 below the quotient, which is what the stepping loops finish.
- * 0 when |r| is below B^n (one or two steps at most).
+ * A multiple k of d with k d <= |r| (r: len limbs, two's complement),
+ * from the top limbs: at most 2 below |r| / d when |r| < B^n d / 2, and
+ * B - 1 above that (the callers' bounds rule it out, but each such jump
+ * still takes off (B - 1) d).  0 when |r| < B^n: single steps finish.
  */
 static u64 settle_jump(const u64 *r, size_t len, const u64 *d, size_t n)
 {
@@ -84,25 +96,27 @@ static u64 settle_jump(const u64 *r, size_t len, const u64 *d, size_t n)
 		hi = ~hi;
 		lo = ~lo;
 	}
+	if (!bn_is_sign_fill(r + n + 1, len - n - 1, r[len - 1]))
+		return ~0ULL;
 	if (!hi)
 		return 0;
 	if (!v)
 		return hi;
-	return hi < v ? div_2by1(hi, lo, v) : 0;
+	return hi < v ? div_2by1(hi, lo, v) : ~0ULL;
 }
 
 /*
  * Bring a signed remainder r = A - q d (len > n + 1 limbs, two's
  * complement, a small multiple of d) into [0, d), moving q (qn limbs) to
- * match: first one multiple of d taken from r's top limbs, then single
- * steps.  tmp has n + 1 limbs.
+ * match: multiples of d estimated from r's top limbs, then single steps.
+ * tmp has n + 1 limbs.
  */
 static void settle(u64 *q, size_t qn, u64 *r, size_t len, const u64 *d,
 		   size_t n, u64 *tmp)
 {
-	u64 k = settle_jump(r, len, d, n);
+	u64 k;
 
-	if (k) {
+	while ((k = settle_jump(r, len, d, n))) {
 		tmp[n] = bn_mul_1(tmp, d, n, k);
 		if (r[len - 1] >> 63) {
 			bn_add(r, r, len, tmp, n + 1);
