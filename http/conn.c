@@ -445,14 +445,6 @@ static int send_file(struct khttpd_conn *conn, size_t left)
 	return n;
 }
 
-/* Idle connections keep no receive buffer: free an empty one. */
-static void rx_release(struct khttpd_conn *conn)
-{
-	kfree(conn->rx);
-	conn->rx = NULL;
-	conn->rx_cap = 0;
-}
-
 static void conn_response_done(struct khttpd_conn *conn)
 {
 	conn->tx_active = false;
@@ -464,8 +456,6 @@ static void conn_response_done(struct khttpd_conn *conn)
 	conn->fbuf_off = 0;
 	conn->idle_since = jiffies;
 	conn->una_seen = READ_ONCE(tcp_sk(conn->sock->sk)->snd_una);
-	if (!conn->rx_len)
-		rx_release(conn);
 }
 
 /* Send what fits; 0 when done or when the socket is full, or -errno. */
@@ -781,8 +771,14 @@ static int conn_recv(struct khttpd_conn *conn)
 		conn->rx_len += n;
 		khttpd_stat_add(KHTTPD_STAT_BYTES_IN, n);
 	} else if (n == -EAGAIN && !conn->rx_len) {
-		/* nothing came: an idle connection keeps no buffer */
-		rx_release(conn);
+		/*
+		 * Nothing came: an idle connection keeps no buffer.  This is
+		 * also what frees it after a response, whose work item reads
+		 * next (conn_step()).
+		 */
+		kfree(conn->rx);
+		conn->rx = NULL;
+		conn->rx_cap = 0;
 	}
 	return n;
 }
