@@ -8,6 +8,8 @@
  *                             N = 2^31 - 1
  *   bignum_bench --cmp N B    F(N) in base B against GMP's, by length and
  *                             a 64-bit FNV-1a hash of the text
+ *   bignum_bench --mul        n x n-limb products against mpn_mul_n for
+ *                             n = 22 .. 10850 (the conversion's sizes)
  *
  * Times are thread CPU time, the best of several runs (at least 1 s of
  * runs and 5 runs per row below 10^7, 3 runs at 10^7, 2 at 10^8),
@@ -22,7 +24,7 @@
 #include <time.h>
 #include <sys/resource.h>
 
-#include "bignum.h"
+#include "bn_internal.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -275,11 +277,61 @@ static int cmp(unsigned int n, unsigned int base)
 	return !ok;
 }
 
+/*
+ * Best of 5 batches of bn_mul() and of mpn_mul_n() at the sizes of the
+ * divisions of a conversion of F(10^6) (n, n/2, ...) and twice it.
+ */
+static int mul_table(void)
+{
+	static const size_t sz[] = { 22, 43, 85, 170, 340, 680, 1357, 2713,
+				     5425, 10850 };
+	struct bn_ctx ctx = { 0 };
+	size_t i, j;
+
+	printf("n x n-limb products, bignum vs GMP %s\n", gmp_version);
+	printf("(thread CPU time, best of 5 batches)\n\n");
+	for (i = 0; i < ARRAY_SIZE(sz); i++) {
+		size_t n = sz[i];
+		u64 *a = malloc(8 * n), *b = malloc(8 * n), *r = malloc(16 * n);
+		int reps = 2000000 / (int)(4 * n) + 3, k, run;
+		double ours = 1e9, gmp = 1e9, t;
+
+		if (!a || !b || !r)
+			return 1;
+		for (j = 0; j < n; j++) {
+			a[j] = (u64)rand() * 0x9e3779b97f4a7c15ULL;
+			b[j] = ((u64)rand() * 0xc2b2ae3d27d4eb4fULL) ^ j;
+		}
+		for (run = 0; run < 5; run++) {
+			t = now();
+			for (k = 0; k < reps; k++)
+				if (bn_mul(r, a, n, b, n, &ctx))
+					return 1;
+			t = (now() - t) / reps;
+			ours = t < ours ? t : ours;
+			t = now();
+			for (k = 0; k < reps; k++)
+				mpn_mul_n((mp_limb_t *)r, (mp_limb_t *)a,
+					  (mp_limb_t *)b, n);
+			t = (now() - t) / reps;
+			gmp = t < gmp ? t : gmp;
+		}
+		printf("n %6zu: bignum %9.2f us  GMP %9.2f us  ratio %.2fx\n",
+		       n, ours * 1e6, gmp * 1e6, ours / gmp);
+		free(a);
+		free(b);
+		free(r);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--cmp"))
 		return cmp((unsigned int)strtoul(argv[2], NULL, 0),
 			   (unsigned int)atoi(argv[3]));
+	if (argc == 2 && !strcmp(argv[1], "--mul"))
+		return mul_table();
 	if (argc >= 3 && !strcmp(argv[1], "--one"))
 		return one((unsigned int)strtoul(argv[2], NULL, 0),
 			   argc > 3 ? (unsigned int)atoi(argv[3]) : 0);
