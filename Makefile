@@ -29,7 +29,7 @@ KVER ?= $(GUEST_KVER)
 endif
 KDIR ?= /lib/modules/$(KVER)/build
 
-MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name '*sources.mk' \) 2>/dev/null) Kbuild
+MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name 'sources.mk' \) 2>/dev/null) Kbuild
 
 .PHONY: all modules clean install run check deps guest-module initramfs \
 	check-unit check-kunit check-guest soak
@@ -93,28 +93,8 @@ check:
 	@tools/vm/deps.sh
 	@tools/testing/run-suites $(BUILD)
 
-include tools/testing/unit/unit.mk
--include bignum/bignum.mk
--include http/parser.mk
--include http/static.mk
--include tools/testing/fuzz/fuzz.mk
--include tools/tools.mk
-
-UNIT_SUITES := http-response-test cache-clock-test
-ifneq ($(wildcard bignum/bignum.mk),)
-UNIT_SUITES += bignum-test
-endif
-ifneq ($(wildcard http/parser.mk),)
-UNIT_SUITES += http-test
-endif
-ifneq ($(wildcard http/static.mk),)
-UNIT_SUITES += http-static-test
-endif
-ifneq ($(wildcard tools/tools.mk),)
-UNIT_SUITES += tools-test
-endif
-
-check-unit: $(UNIT_SUITES)
+include tools/testing/testing.mk
+include tools/tools.mk
 
 check-kunit:
 	@tools/vm/deps.sh kunit

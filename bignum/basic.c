@@ -3,7 +3,7 @@
  * basic.c - linear-time limb arithmetic: add, subtract, shift, compare,
  * multiply by one limb, divide by 10^19.
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 u64 bn_add_n(u64 *r, const u64 *a, const u64 *b, size_t n)
 {

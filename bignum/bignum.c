@@ -3,7 +3,7 @@
  * bignum.c - contexts, accounted allocation, number objects, and the
  * lengths of Fibonacci numbers in text.
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 /* Every allocation carries its size, so the context can count bytes. */
 #define BN_HDR 16

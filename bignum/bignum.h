@@ -14,7 +14,7 @@
 #ifndef KHTTPD_BIGNUM_H
 #define KHTTPD_BIGNUM_H
 
-#include "khttpd_shim.h"
+#include "include/khttpd_shim.h"
 
 /* Largest n accepted by bn_fib(): F(2^31 - 1) has 1.49 * 10^9 bits. */
 #define BN_FIB_MAX 0x7fffffffU

@@ -9,8 +9,8 @@
 #ifndef KHTTPD_BN_INTERNAL_H
 #define KHTTPD_BN_INTERNAL_H
 
-#include "khttpd_shim.h"
-#include "bignum.h"
+#include "include/khttpd_shim.h"
+#include "bignum/bignum.h"
 
 #ifndef noinline
 #define noinline __attribute__((__noinline__))

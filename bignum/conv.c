@@ -19,7 +19,7 @@
  * 10^19 with a precomputed inverse.  Digits leave through a BN_SINK_CHUNK
  * buffer as soon as they are known: nothing holds the whole string.
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 #define CONV_LEVELS 40
 #define CONV_GUARD 2

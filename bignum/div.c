@@ -3,7 +3,7 @@
  * div.c - reciprocals by Newton iteration and Barrett division, all with
  * multiplications (no 128-bit division: the kernel has none).
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 /*
  * (u1 B + u0) / v for u1 < v and v normalized, from two 64 / 32-bit steps

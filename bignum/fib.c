@@ -18,7 +18,7 @@
  *
  * The doubling starts from the table below at the top bits of n (<= 93).
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 static const u64 fib_table[94] = {
 	0x0ULL,

@@ -3,7 +3,7 @@
  * mul.c - schoolbook and Karatsuba multiplication and squaring, and the
  * dispatcher that picks among them and Schonhage-Strassen (ssa.c).
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 /*
  * r[0 .. an + bn) = a * b, an >= 1, bn >= 1, r not overlapping a or b.

@@ -15,7 +15,7 @@
  *
  * Ring elements are nl + 1 limbs holding a value in [0, 2^N'].
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 struct ssa_par {
 	size_t n;		/* ring 2^(64 n) + 1 */

@@ -18,7 +18,7 @@
  * The division by 3 is exact (bn_divexact_3()).  v(-1) may be negative for
  * a product; it is kept as a magnitude and a sign.
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 /* 1 / 3 modulo 2^64 */
 #define BN_INV3 0xaaaaaaaaaaaaaaabULL

@@ -3,10 +3,10 @@
  * tune.c - the thresholds as variables, for the user-space builds made
  * with -DBN_TUNE (the tests, the tuner, the bignum fuzzer), which set and
  * sweep them; the module, the benchmark and tools/fib use the constants of
- * bn_internal.h.  Not in BIGNUM_SRCS: bignum/bignum.mk and
- * tools/testing/fuzz/fuzz.mk link it where -DBN_TUNE is given.
+ * bn_internal.h.  Not in BIGNUM_SRCS but BIGNUM_TUNE_SRCS: the tests,
+ * fuzzers and tuner link it where -DBN_TUNE is given.
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 #ifdef BN_TUNE
 size_t bn_tune_mul_kara = BN_DEF_MUL_KARA;

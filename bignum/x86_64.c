@@ -27,7 +27,7 @@
  * indexed: base + index addressing made the loop about a third slower on
  * the AMD EPYC (Zen 3) it was measured on.
  */
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 #ifdef BN_X86_ASM
 

@@ -19,9 +19,9 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "cache.h"
-#include "clock.h"
-#include "khttpd.h"
+#include "cache/cache.h"
+#include "cache/clock.h"
+#include "http/khttpd.h"
 
 struct cache_entry {
 	struct rhash_head node;

@@ -2,7 +2,7 @@
 /*
  * clock.c - CLOCK replacement under a byte cap (see clock.h).
  */
-#include "clock.h"
+#include "cache/clock.h"
 
 /**
  * clock_init() - an empty ring

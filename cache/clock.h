@@ -16,7 +16,7 @@
 #ifndef KHTTPD_CLOCK_H
 #define KHTTPD_CLOCK_H
 
-#include "khttpd_shim.h"
+#include "include/khttpd_shim.h"
 
 /**
  * struct clock_node - an entry's place on the ring; embed it in the entry

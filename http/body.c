@@ -13,7 +13,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "khttpd.h"
+#include "http/khttpd.h"
 
 /**
  * khttpd_body_alloc() - a body of @size bytes to fill in, one reference

@@ -21,9 +21,9 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 
-#include "bignum.h"
-#include "cache.h"
-#include "khttpd.h"
+#include "bignum/bignum.h"
+#include "cache/cache.h"
+#include "http/khttpd.h"
 
 /* N up to this is computed inline by the connection: microseconds. */
 #define QUICK_MAX_N 10000

@@ -33,10 +33,10 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include "cache.h"
-#include "khttpd.h"
-#include "response.h"
-#include "static.h"
+#include "cache/cache.h"
+#include "http/khttpd.h"
+#include "http/proto/response.h"
+#include "http/static.h"
 
 #define RX_INITIAL		2048
 #define LINGER_TIME		(2 * HZ)

@@ -17,7 +17,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "parser.h"
+#include "http/proto/parser.h"
 
 /**
  * struct khttpd_config - the module parameters, fixed at load time

@@ -16,8 +16,8 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
-#include "khttpd.h"
-#include "response.h"
+#include "http/khttpd.h"
+#include "http/proto/response.h"
 
 /*
  * Accepted sockets are clones of the listener and inherit this callback

@@ -13,9 +13,9 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "cache.h"
-#include "khttpd.h"
-#include "static.h"
+#include "cache/cache.h"
+#include "http/khttpd.h"
+#include "http/static.h"
 
 static ushort port = 8081;
 module_param(port, ushort, 0444);

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# The kernel-agnostic HTTP core: request parser and target routing.
-# Paths are relative to the repository root; both the user-space builds
-# (http/parser.mk) and the kernel Kbuild use this list.
-HTTP_CORE_SRCS := http/parser.c http/target.c
+# The kernel side of khttpd: module parameters, the listener, connections,
+# the Fibonacci service, static files and counters.  Only Kbuild builds
+# these (they use kernel APIs directly).  Paths are relative to the
+# repository root.
+KHTTPD_SRCS := http/main.c http/listener.c http/conn.c http/compute.c \
+	http/body.c http/stats.c http/static.c

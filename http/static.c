@@ -26,14 +26,14 @@
 #include <linux/stat.h>
 #include <linux/timekeeping.h>
 
-#include "conditional.h"
-#include "khttpd.h"
-#include "listing.h"
-#include "mime.h"
-#include "path.h"
-#include "range.h"
-#include "response.h"
-#include "static.h"
+#include "http/proto/conditional.h"
+#include "http/khttpd.h"
+#include "http/proto/listing.h"
+#include "http/proto/mime.h"
+#include "http/proto/path.h"
+#include "http/proto/range.h"
+#include "http/proto/response.h"
+#include "http/static.h"
 
 /*
  * Exported by fs/namei.c for modules but declared only in fs/internal.h in

@@ -5,7 +5,7 @@
 #ifndef KHTTPD_STATIC_H
 #define KHTTPD_STATIC_H
 
-#include "khttpd.h"
+#include "http/khttpd.h"
 
 /**
  * struct khttpd_static_reply - what to answer a request for a file

@@ -4,8 +4,8 @@
  */
 #include <linux/percpu.h>
 
-#include "cache.h"
-#include "khttpd.h"
+#include "cache/cache.h"
+#include "http/khttpd.h"
 
 /* The statuses khttpd answers, each counted on its own. */
 static const int counted_statuses[] = {

@@ -9,7 +9,7 @@
 #include <linux/prandom.h>
 #include <linux/slab.h>
 
-#include "../bignum/bn_internal.h"
+#include "bignum/bn_internal.h"
 
 struct kbuf {
 	char *s;

@@ -11,8 +11,8 @@
 #include <linux/kthread.h>
 #include <linux/random.h>
 
-#include "cache.h"
-#include "khttpd.h"
+#include "cache/cache.h"
+#include "http/khttpd.h"
 
 static struct khttpd_body *make_body(size_t len, char fill)
 {

@@ -9,9 +9,9 @@
 #include <kunit/test.h>
 #include <linux/workqueue.h>
 
-#include "bignum.h"
-#include "cache.h"
-#include "khttpd.h"
+#include "bignum/bignum.h"
+#include "cache/cache.h"
+#include "http/khttpd.h"
 
 static atomic_t notified;
 

@@ -5,7 +5,7 @@
  */
 #include <kunit/test.h>
 
-#include "response.h"
+#include "http/proto/response.h"
 
 static void http_date_known_values(struct kunit *test)
 {

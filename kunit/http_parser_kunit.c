@@ -5,8 +5,8 @@
  */
 #include <kunit/test.h>
 
-#include "parser.h"
-#include "target.h"
+#include "http/proto/parser.h"
+#include "http/proto/target.h"
 
 /* Feed @req in pieces of @step bytes; return the result of the last call. */
 static enum http_result feed(const char *req, size_t step,

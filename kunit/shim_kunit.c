@@ -3,6 +3,6 @@
  * shim_kunit.c - the fault-injection switch of include/khttpd_shim.h for
  * the KUnit build (built with -DKSHIM_FAULT_INJECT).
  */
-#include "khttpd_shim.h"
+#include "include/khttpd_shim.h"
 
 long kshim_fail_after = -1;

@@ -7,12 +7,18 @@
 #   make tools-test   htstress unit tests (ASan/UBSan) and self-test,
 #                     fibcheck unit tests, plot test; each prints
 #                     "# NAME: pass=P fail=F"
+#   make fib-cli      $(BUILD)/fib N [-x]: F(N) from bignum/, -O2
+#   make bench-bignum the table of Documentation/bignum.md (vs GMP)
+#   make tune-bignum  measure bignum/'s thresholds
+#   make fiblen-check one-off proof that bn_fib_text_len() is exact for
+#                     every N (about a minute)
 #   make tools-smoke  fibcheck and a short htstress run against a server
 #                     already listening on 127.0.0.1:$(PORT); set
 #                     FIB_LIMIT=93 while only 64-bit answers are served
 #
 # Debian packages: gcc, libc6-dev (static libc), python3, python3-gmpy2
-# (optional, large N in fibcheck), python3-matplotlib (plot).
+# (optional, large N in fibcheck), python3-matplotlib (plot), libgmp-dev
+# (bench-bignum, tune-bignum).
 
 BUILD ?= build
 TOOLS_CC ?= gcc
@@ -70,3 +76,43 @@ tools-smoke: $(BUILD)/htstress
 		'http://127.0.0.1:$(PORT)/fib/{rand:0:$(if $(filter $(FIB_LIMIT),2147483647),1000,$(FIB_LIMIT))}'
 	$(BUILD)/htstress -n 2000 -c 4 -p 8 http://127.0.0.1:$(PORT)/fib/93
 	$(BUILD)/htstress -n 200 -c 2 --close http://127.0.0.1:$(PORT)/fib/93
+
+# ---- bignum/ in user space, optimised ---------------------------------
+
+include bignum/sources.mk
+
+BN_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -I.
+BN_HDRS := include/khttpd_shim.h bignum/bignum.h bignum/bn_internal.h
+
+.PHONY: fib-cli bench-bignum tune-bignum fiblen-check
+
+$(BUILD)/fib: tools/fib/fib.c $(BIGNUM_SRCS) $(BN_HDRS)
+	@mkdir -p $(@D)
+	$(TOOLS_CC) $(BN_CFLAGS) -o $@ $< $(BIGNUM_SRCS)
+
+fib-cli: $(BUILD)/fib
+
+$(BUILD)/bignum/bignum_bench: tools/bench/bignum_bench.c $(BIGNUM_SRCS) \
+		$(BN_HDRS)
+	@mkdir -p $(@D)
+	$(TOOLS_CC) $(BN_CFLAGS) -o $@ $< $(BIGNUM_SRCS) -lgmp
+
+bench-bignum: $(BUILD)/bignum/bignum_bench
+	nice $(BUILD)/bignum/bignum_bench
+
+$(BUILD)/bignum/bignum_tune: tools/bench/bignum_tune.c $(BIGNUM_SRCS) \
+		$(BIGNUM_TUNE_SRCS) $(BN_HDRS)
+	@mkdir -p $(@D)
+	$(TOOLS_CC) $(BN_CFLAGS) -DBN_TUNE -o $@ $< $(BIGNUM_SRCS) \
+		$(BIGNUM_TUNE_SRCS) -lgmp
+
+tune-bignum: $(BUILD)/bignum/bignum_tune
+	nice $(BUILD)/bignum/bignum_tune
+
+$(BUILD)/bignum/bignum_fiblen_check: tools/bench/bignum_fiblen_check.c \
+		$(BIGNUM_SRCS) $(BN_HDRS)
+	@mkdir -p $(@D)
+	$(TOOLS_CC) $(BN_CFLAGS) -o $@ $< $(BIGNUM_SRCS)
+
+fiblen-check: $(BUILD)/bignum/bignum_fiblen_check
+	nice $(BUILD)/bignum/bignum_fiblen_check

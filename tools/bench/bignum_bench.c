@@ -24,7 +24,7 @@
 #include <time.h>
 #include <sys/resource.h>
 
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

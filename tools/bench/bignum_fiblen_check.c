@@ -5,11 +5,11 @@
  * log_b(sqrt(5)) must never come within 2^-64 of an integer (where the
  * library would return -ERANGE).  About 2^32 evaluations; run once:
  *
- *   make -f bignum/bignum.mk fiblen-check
+ *   make fiblen-check
  */
 #include <stdio.h>
 
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 int main(void)
 {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bn_internal.h"
+#include "bignum/bn_internal.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

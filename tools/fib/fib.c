@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bignum.h"
+#include "bignum/bignum.h"
 
 static int out(void *arg, const char *buf, size_t len)
 {

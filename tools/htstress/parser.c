@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parser.h"
+#include "http/proto/parser.h"
 
 enum {
 	ST_STATUS,

@@ -33,9 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "khttpd_shim.h"
-#include "bignum.h"
-#include "bn_internal.h"
+#include "include/khttpd_shim.h"
+#include "bignum/bignum.h"
+#include "bignum/bn_internal.h"
 
 /* Reference conversions are quadratic: keep numbers below ~6000 digits. */
 #define MAX_LIMBS 260

@@ -15,7 +15,7 @@
  * http_head_buffer_size().
  */
 #include <assert.h>
-#include "http_drive.h"
+#include "tools/testing/unit/http_drive.h"
 
 #define MAX_CUTS 31
 #define BYTEWISE_MAX 4096

@@ -19,9 +19,9 @@
  */
 #include <assert.h>
 #include <stdlib.h>
-#include "khttpd_shim.h"
-#include "path.h"
-#include "mime.h"
+#include "include/khttpd_shim.h"
+#include "http/proto/path.h"
+#include "http/proto/mime.h"
 
 static char out[HTTP_PATH_MAX], again[HTTP_PATH_MAX];
 static char enc[3 * HTTP_PATH_MAX + 8];

@@ -19,10 +19,10 @@
  */
 #include <assert.h>
 #include <stdlib.h>
-#include "khttpd_shim.h"
-#include "range.h"
-#include "conditional.h"
-#include "response.h"
+#include "include/khttpd_shim.h"
+#include "http/proto/range.h"
+#include "http/proto/conditional.h"
+#include "http/proto/response.h"
 
 #define NOW 1749988800LL
 

@@ -12,9 +12,9 @@
  *  - http_target_parse() returns parts inside the target.
  */
 #include <assert.h>
-#include "khttpd_shim.h"
-#include "target.h"
-#include "parser.h"
+#include "include/khttpd_shim.h"
+#include "http/proto/target.h"
+#include "http/proto/parser.h"
 
 static void check_parts(const char *t, size_t len, bool connect)
 {

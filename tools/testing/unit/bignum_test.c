@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ktest.h"
-#include "bn_internal.h"
+#include "tools/testing/unit/ktest.h"
+#include "bignum/bn_internal.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "ktest.h"
+#include "cache/clock.h"
+#include "tools/testing/unit/ktest.h"
 
 #define MAX_KEYS 512
 

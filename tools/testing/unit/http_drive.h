@@ -16,8 +16,8 @@
 #ifndef HTTP_DRIVE_H
 #define HTTP_DRIVE_H
 
-#include "khttpd_shim.h"
-#include "parser.h"
+#include "include/khttpd_shim.h"
+#include "http/proto/parser.h"
 
 #define HD_MAX_EVENTS 64
 

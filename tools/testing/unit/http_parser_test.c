@@ -6,8 +6,8 @@
  * http_drive.h), and the three runs must agree; framing tests also try
  * every cut point.
  */
-#include "ktest.h"
-#include "http_drive.h"
+#include "tools/testing/unit/ktest.h"
+#include "tools/testing/unit/http_drive.h"
 
 #ifndef ARRAY_SIZE
 #endif

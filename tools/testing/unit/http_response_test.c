@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ktest.h"
-#include "response.h"
+#include "tools/testing/unit/ktest.h"
+#include "http/proto/response.h"
 
 static char out[2048];
 

@@ -5,14 +5,14 @@
  * requests, byte ranges and directory listings.
  */
 #include <stdlib.h>
-#include "khttpd_shim.h"
-#include "path.h"
-#include "mime.h"
-#include "conditional.h"
-#include "range.h"
-#include "listing.h"
-#include "response.h"
-#include "ktest.h"
+#include "include/khttpd_shim.h"
+#include "http/proto/path.h"
+#include "http/proto/mime.h"
+#include "http/proto/conditional.h"
+#include "http/proto/range.h"
+#include "http/proto/listing.h"
+#include "http/proto/response.h"
+#include "tools/testing/unit/ktest.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

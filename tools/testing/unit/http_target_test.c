@@ -3,9 +3,9 @@
  * http_target_test.c - user-space tests of http/target.c: target forms,
  * Host values, percent-decoding and routes.
  */
-#include "ktest.h"
-#include "khttpd_shim.h"
-#include "target.h"
+#include "tools/testing/unit/ktest.h"
+#include "include/khttpd_shim.h"
+#include "http/proto/target.h"
 
 #ifndef ARRAY_SIZE
 #endif

@@ -2,7 +2,7 @@
 /*
  * range.c - single byte ranges (RFC 9110 section 14).
  */
-#include "range.h"
+#include "http/proto/range.h"
 
 #define U64_ALL ((u64)-1)
 

@@ -8,7 +8,7 @@
 #ifndef KHTTPD_HTTP_RANGE_H
 #define KHTTPD_HTTP_RANGE_H
 
-#include "khttpd_shim.h"
+#include "include/khttpd_shim.h"
 
 /* Size of a buffer that always holds a Content-Range value and a NUL. */
 #define HTTP_CONTENT_RANGE_SIZE 72

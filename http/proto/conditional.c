@@ -3,7 +3,7 @@
  * conditional.c - HTTP-date parsing, file entity-tags and the evaluation
  * of If-None-Match, If-Modified-Since and If-Range (RFC 9110).
  */
-#include "conditional.h"
+#include "http/proto/conditional.h"
 
 static const char month_names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 static const char short_days[] = "MonTueWedThuFriSatSun";

@@ -2,7 +2,7 @@
 /*
  * mime.c - Content-Type of a static file from its extension.
  */
-#include "mime.h"
+#include "http/proto/mime.h"
 
 #ifndef ARRAY_SIZE
 #endif

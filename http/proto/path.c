@@ -6,8 +6,8 @@
  * caller's buffer; a segment that turns out to be empty or "." is then
  * taken back.  Nothing is resolved: ".." is refused, never followed.
  */
-#include "path.h"
-#include "target.h"
+#include "http/proto/path.h"
+#include "http/proto/target.h"
 
 static u8 hex_digit_value(u8 c)
 {

@@ -13,7 +13,7 @@
 #ifndef KHTTPD_HTTP_PATH_H
 #define KHTTPD_HTTP_PATH_H
 
-#include "khttpd_shim.h"
+#include "include/khttpd_shim.h"
 
 /* Largest relative name produced, its NUL included (the kernel's PATH_MAX). */
 #define HTTP_PATH_MAX 4096

@@ -24,8 +24,8 @@
 #ifndef KHTTPD_HTTP_PARSER_H
 #define KHTTPD_HTTP_PARSER_H
 
-#include "khttpd_shim.h"
-#include "target.h"
+#include "include/khttpd_shim.h"
+#include "http/proto/target.h"
 
 /* Every limit is clamped to this, so offsets and sums fit in u32. */
 #define HTTP_LIMIT_CAP (1u << 24)

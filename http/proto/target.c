@@ -6,7 +6,7 @@
  * checked once (http_target_parse()) and decoded on the fly while a path
  * segment or a query parameter is compared, so nothing is copied.
  */
-#include "target.h"
+#include "http/proto/target.h"
 
 /* Shorthands for building http_ctype[]; every entry is set exactly once. */
 #define CT_VIS	(HTTP_CT_FIELD | HTTP_CT_ETAGC)		/* other VCHAR */

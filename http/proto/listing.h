@@ -25,7 +25,7 @@
 #ifndef KHTTPD_HTTP_LISTING_H
 #define KHTTPD_HTTP_LISTING_H
 
-#include "khttpd_shim.h"
+#include "include/khttpd_shim.h"
 
 /**
  * struct http_dirent - one directory entry to list

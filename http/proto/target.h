@@ -10,7 +10,7 @@
 #ifndef KHTTPD_HTTP_TARGET_H
 #define KHTTPD_HTTP_TARGET_H
 
-#include "khttpd_shim.h"
+#include "include/khttpd_shim.h"
 
 /* Largest N of /fib/N, 2^31 - 1. */
 #define HTTP_FIB_N_MAX 2147483647u

@@ -6,7 +6,7 @@
  * line with its reason phrase, Date (IMF-fixdate, RFC 9110 section 5.6.7),
  * Server, exact framing and, when the connection ends, "Connection: close".
  */
-#include "response.h"
+#include "http/proto/response.h"
 
 struct status_reason {
 	int status;

@@ -8,7 +8,7 @@
 #ifndef KHTTPD_RESPONSE_H
 #define KHTTPD_RESPONSE_H
 
-#include "khttpd_shim.h"
+#include "include/khttpd_shim.h"
 
 /* Length of an IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT". */
 #define HTTP_DATE_LEN 29

@@ -13,7 +13,7 @@
  * goes through a byte-wise state machine (chunk-size line, extensions,
  * data, CRLF, last chunk, trailer fields) that only keeps counters.
  */
-#include "parser.h"
+#include "http/proto/parser.h"
 
 /* Largest max_body, so that digit accumulation cannot overflow u64. */
 #define HTTP_BODY_CAP (1ull << 59)

@@ -7,7 +7,7 @@
 #ifndef KHTTPD_HTTP_MIME_H
 #define KHTTPD_HTTP_MIME_H
 
-#include "khttpd_shim.h"
+#include "include/khttpd_shim.h"
 
 /* The Content-Type of a file whose extension is not known. */
 #define HTTP_MIME_DEFAULT "application/octet-stream"

@@ -6,9 +6,9 @@
  * write even past the end of the buffer (or with no buffer at all), so
  * measuring and writing are the same code.
  */
-#include "listing.h"
-#include "path.h"
-#include "response.h"
+#include "http/proto/listing.h"
+#include "http/proto/path.h"
+#include "http/proto/response.h"
 
 /* A bounded destination that keeps counting past its end. */
 struct out {

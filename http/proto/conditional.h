@@ -10,8 +10,8 @@
 #ifndef KHTTPD_HTTP_CONDITIONAL_H
 #define KHTTPD_HTTP_CONDITIONAL_H
 
-#include "khttpd_shim.h"
-#include "parser.h"
+#include "include/khttpd_shim.h"
+#include "http/proto/parser.h"
 
 /* Size of a buffer that always holds http_file_etag()'s tag and a NUL. */
 #define HTTP_ETAG_SIZE 56
