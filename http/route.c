@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * route.c - what a request names, and its answer: the index, /stats,
+ * /fib/N (from the cache, computed inline, or by a computation the
+ * connection waits for) and files from the document root.
+ */
+#include <linux/ktime.h>
+#include <linux/slab.h>
+
+#include "cache/cache.h"
+#include "http/conn_internal.h"
+#include "http/static.h"
+
+static const char text_type[] = "text/plain; charset=utf-8";
+
+#define INDEX_TEXT							\
+	"khttpd - an in-kernel HTTP/1.1 server of Fibonacci numbers\n"	\
+	"\n"								\
+	"GET /fib/N          F(N) in decimal, N = 0..2147483647\n"	\
+	"GET /fib/N?base=16  F(N) in lowercase hexadecimal\n"		\
+	"GET /stats          counters, as JSON\n"
+
+/* Everything a /fib response says besides its status and body. */
+static void fib_headers(char *buf, size_t size, u32 n, u32 base,
+			const char *cache, const struct khttpd_timing *t)
+{
+	int len;
+
+	len = scnprintf(buf, size,
+			"ETag: \"fib-%u-%u\"\r\n"
+			"Cache-Control: public, max-age=31536000, immutable\r\n",
+			n, base);
+	if (!t)
+		return;
+	scnprintf(buf + len, size - len,
+		  "X-Cache: %s\r\nServer-Timing: parse;dur=%llu.%03llu, "
+		  "queue;dur=%llu.%03llu, compute;dur=%llu.%03llu, "
+		  "convert;dur=%llu.%03llu, total;dur=%llu.%03llu, "
+		  "cache;desc=%s\r\n",
+		  cache, t->parse / 1000000, t->parse / 1000 % 1000,
+		  t->queue / 1000000, t->queue / 1000 % 1000,
+		  t->compute / 1000000, t->compute / 1000 % 1000,
+		  t->convert / 1000000, t->convert / 1000 % 1000,
+		  t->total / 1000000, t->total / 1000 % 1000, cache);
+}
+
+static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
+			   bool head_only, struct khttpd_body *body,
+			   const struct khttpd_timing *t, const char *cache)
+{
+	struct khttpd_timing total = *t;
+	char extra[384];
+
+	/* From the request's first byte to the response's head. */
+	total.total = ktime_get_ns() - conn->head_start_ns;
+	fib_headers(extra, sizeof(extra), n, base, cache, &total);
+	return conn_start_response(conn, 200, body, text_type, extra,
+				   head_only);
+}
+
+static int conn_job_error(struct khttpd_conn *conn, int err, bool head_only)
+{
+	switch (err) {
+	case -E2BIG:
+		return conn_error(conn, 507,
+				  "F(N) would need more memory than max_result_mb allows",
+				  false, head_only);
+	case -EBUSY:
+		return conn_error(conn, 503,
+				  "too many computations in progress, retry later",
+				  false, head_only);
+	case -EIO:
+		return conn_error(conn, 500, "internal error converting F(N)",
+				  false, head_only);
+	default:
+		return conn_error(conn, 503,
+				  "out of memory computing F(N), retry later",
+				  false, head_only);
+	}
+}
+
+/* If-None-Match naming this (N, base): 304, nothing to compute. */
+static bool fib_not_modified(struct khttpd_conn *conn,
+			     const struct http_request *req, u32 n, u32 base)
+{
+	char etag[40];
+	int len;
+
+	if (!req->has_if_none_match)
+		return false;
+	len = scnprintf(etag, sizeof(etag), "\"fib-%u-%u\"", n, base);
+	return http_etag_match(conn->rx + req->if_none_match.off,
+			       req->if_none_match.len, etag, len);
+}
+
+static int conn_route_fib(struct khttpd_conn *conn,
+			  const struct http_request *req, u32 n, u32 base,
+			  u64 parse_ns)
+{
+	bool head_only = req->method == HTTP_METHOD_HEAD;
+	struct khttpd_timing t = { .parse = parse_ns };
+	struct khttpd_body *body;
+	char extra[160];
+	int err;
+
+	if (fib_not_modified(conn, req, n, base)) {
+		fib_headers(extra, sizeof(extra), n, base, NULL, NULL);
+		return conn_start_response(conn, 304, NULL, NULL, extra, true);
+	}
+	body = khttpd_cache_get(n, base);
+	if (body)
+		return conn_answer_fib(conn, n, base, head_only, body, &t,
+				       "hit");
+	if (khttpd_fib_is_quick(n)) {
+		err = khttpd_fib_text(n, base, &body, NULL, NULL, &t);
+		if (err)
+			return conn_job_error(conn, err, head_only);
+		khttpd_cache_put(n, base, body);
+		return conn_answer_fib(conn, n, base, head_only, body, &t,
+				       "miss");
+	}
+	conn->wait.conn = conn;
+	err = khttpd_job_join(conn->srv, &conn->wait, n, base, &conn->job);
+	if (err)
+		return conn_job_error(conn, err, head_only);
+	conn->pending = (struct pending_fib){
+		.n = n, .base = base, .head_only = head_only,
+		.parse_ns = parse_ns,
+	};
+	return 0;
+}
+
+void conn_finish_job(struct khttpd_conn *conn)
+{
+	struct khttpd_job *job = conn->job;
+	struct pending_fib *p = &conn->pending;
+	struct khttpd_timing t;
+	int err;
+
+	/* Pairs with job_work(): done is set after err and body. */
+	if (!job || !smp_load_acquire(&job->done))
+		return;
+	t = job->timing;
+	t.parse = p->parse_ns;
+	if (job->err)
+		err = conn_job_error(conn, job->err, p->head_only);
+	else
+		err = conn_answer_fib(conn, p->n, p->base, p->head_only,
+				      khttpd_body_get(job->body), &t, "miss");
+	conn->job = NULL;
+	khttpd_job_leave(job, &conn->wait);
+	if (err)
+		conn_close(conn);
+}
+
+/*
+ * A file or directory from the document root.  Return 1 if @index_only and
+ * there is no index.html (the caller answers), else as conn_start_response().
+ */
+static int conn_static(struct khttpd_conn *conn,
+		       const struct http_request *req, bool index_only)
+{
+	bool head_only = req->method == HTTP_METHOD_HEAD;
+	struct khttpd_static_reply *r;
+	int err;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	khttpd_static_serve(conn->srv, conn->rx, req, index_only, r);
+	if (!r->status)
+		err = 1;
+	else if (r->body || r->status == 304)
+		err = conn_start_response(conn, r->status, r->body, r->type,
+					  r->extra, head_only || !r->body);
+	else
+		err = conn_error_with(conn, r->status, r->reason, r->extra,
+				      false, head_only);
+	kfree(r);
+	return err;
+}
+
+/* A complete request head: answer it (or start its computation). */
+int conn_dispatch(struct khttpd_conn *conn,
+			 const struct http_request *req)
+{
+	struct khttpd_server *srv = conn->srv;
+	bool head_only = req->method == HTTP_METHOD_HEAD;
+	u64 parse_ns = ktime_get_ns() - conn->head_start_ns;
+	struct http_route route;
+	const char *reason;
+	struct khttpd_body *body;
+	int status;
+
+	conn->requests++;
+	khttpd_stat_inc(KHTTPD_STAT_REQUESTS);
+	/*
+	 * A client that expects 100-continue may or may not send its body
+	 * after a final response: the byte stream is ambiguous, so close.
+	 */
+	conn->close_after = !req->keep_alive ||
+			    conn->requests >= srv->cfg.max_requests ||
+			    (req->expect_continue && req->body != HTTP_BODY_NONE) ||
+			    READ_ONCE(srv->stopping);
+	if (req->method != HTTP_METHOD_GET && !head_only)
+		return conn_error(conn, 405, "only GET and HEAD are allowed",
+				  false, false);
+	status = http_route(conn->rx + req->target.off, req->target.len,
+			    &route, &reason);
+	if (status)
+		return conn_error(conn, status, reason, false, head_only);
+	switch (route.kind) {
+	case HTTP_ROUTE_INDEX:
+		if (srv->has_docroot) {
+			status = conn_static(conn, req, true);
+			if (status <= 0)
+				return status;
+		}
+		body = khttpd_body_printf("%s", INDEX_TEXT);
+		break;
+	case HTTP_ROUTE_STATS:
+		body = khttpd_stats_json(srv);
+		if (body)
+			return conn_start_response(conn, 200, body,
+						   "application/json", NULL,
+						   head_only);
+		break;
+	case HTTP_ROUTE_FIB:
+		return conn_route_fib(conn, req, route.n, route.base, parse_ns);
+	default:
+		if (srv->has_docroot)
+			return conn_static(conn, req, false);
+		return conn_error(conn, 404, "no such resource", false,
+				  head_only);
+	}
+	if (!body)
+		return -ENOMEM;
+	return conn_start_response(conn, 200, body, text_type, NULL, head_only);
+}

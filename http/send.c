@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * send.c - a connection's response: its head, and the writers that put
+ * the body on the socket without blocking.
+ *
+ * A body in memory is copied into the socket, or lent page by page when
+ * it is vmalloc()ed; a file's bytes are lent from the page cache, or
+ * copied through a small buffer for filesystems that cannot lend them.
+ * conn_send() writes what fits and returns; write_space brings it back.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "http/conn_internal.h"
+#include "http/proto/response.h"
+
+int conn_start_response(struct khttpd_conn *conn, int status,
+			       struct khttpd_body *body, const char *type,
+			       const char *extra, bool head_only)
+{
+	struct http_response_head h = {
+		.status = status,
+		.content_type = type,
+		.content_length = status == 304 ? HTTP_NO_LENGTH :
+				  body ? body->len : 0,
+		.close = conn->close_after,
+		.extra = extra,
+	};
+	int n;
+
+	n = http_format_head(conn->head, sizeof(conn->head), &h,
+			     ktime_get_real_seconds());
+	if (n < 0) {
+		khttpd_body_put(body);
+		return n;
+	}
+	conn->head_len = n;
+	conn->head_sent = 0;
+	conn->body = body;
+	conn->body_sent = 0;
+	conn->tx_head_only = head_only;
+	conn->tx_active = true;
+	conn->last_progress = jiffies;
+	khttpd_stat_status(status);
+	if (khttpd_debug)
+		pr_info_ratelimited("%d (%u bytes)\n", status,
+				    body ? (u32)body->len : 0);
+	return 0;
+}
+
+/*
+ * An error with a one-line plain-text reason and @extra header lines;
+ * @close ends the connection.
+ */
+int conn_error_with(struct khttpd_conn *conn, int status,
+			   const char *reason, const char *extra, bool close,
+			   bool head_only)
+{
+	static const char type[] = "text/plain; charset=utf-8";
+	struct khttpd_body *body;
+
+	if (close)
+		conn->close_after = true;
+	body = khttpd_body_printf("%d %s: %s\n", status,
+				  http_status_reason(status), reason);
+	if (!body)
+		return -ENOMEM;
+	return conn_start_response(conn, status, body, type, extra, head_only);
+}
+
+int conn_error(struct khttpd_conn *conn, int status,
+		      const char *reason, bool close, bool head_only)
+{
+	const char *extra = NULL;
+
+	if (status == 405)
+		extra = "Allow: GET, HEAD\r\n";
+	else if (status == 503)
+		extra = "Retry-After: 1\r\n";
+	return conn_error_with(conn, status, reason, extra, close, head_only);
+}
+
+/* Bytes sent, -EAGAIN when the socket is full, or another -errno. */
+static int send_copy(struct khttpd_conn *conn, const void *p, size_t len,
+		     bool more)
+{
+	struct msghdr msg = {
+		.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL | (more ? MSG_MORE : 0),
+	};
+	struct kvec vec = { .iov_base = (void *)p, .iov_len = len };
+
+	return kernel_sendmsg(conn->sock, &msg, &vec, 1, len);
+}
+
+/*
+ * A vmalloc()ed body is sent page by page with sendpage: TCP takes a
+ * reference on each page instead of copying it, and the page outlives a
+ * vfree() of the body until TCP lets it go.  Bodies are immutable, so
+ * what TCP sends later is what was there when it was queued.
+ */
+static int send_page(struct khttpd_conn *conn, const char *p, size_t len,
+		     bool more)
+{
+	size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(p));
+	int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+
+	if (more || chunk < len)
+		flags |= MSG_MORE;
+	return kernel_sendpage(conn->sock, vmalloc_to_page(p), offset_in_page(p),
+			       chunk, flags);
+}
+
+/*
+ * A file body goes out from the page cache: each page is looked up (read
+ * from disk if need be) and lent to TCP with sendpage.  tmpfs has no
+ * ->read_folio; its pages are lent when they are in memory, and its holes
+ * and swapped-out pages are read by copy instead (a lookup that filled
+ * holes would allocate memory for zeros a client asked to read).  Other
+ * filesystems without ->read_folio are copied, through a small buffer.
+ * A file that shrank under us ends the connection: the length is
+ * already promised.
+ */
+#define FBUF_SIZE (16 << 10)
+
+/*
+ * The page of @file at @index with a reference, an ERR_PTR, or NULL when
+ * it has to be copied.
+ */
+static struct page *file_page(struct file *file, pgoff_t index)
+{
+	struct address_space *mapping = file->f_mapping;
+	struct page *page;
+
+	if (mapping->a_ops->read_folio)
+		return read_cache_page(mapping, index, NULL, file);
+	if (!shmem_mapping(mapping))
+		return NULL;
+	page = find_get_page(mapping, index);
+	if (page && !PageUptodate(page)) {
+		put_page(page);
+		page = NULL;
+	}
+	return page;
+}
+
+static int send_file_copy(struct khttpd_conn *conn, size_t left, loff_t pos)
+{
+	ssize_t n;
+
+	if (!conn->fbuf) {
+		conn->fbuf = kmalloc(FBUF_SIZE, GFP_KERNEL);
+		if (!conn->fbuf)
+			return -ENOMEM;
+	}
+	if (conn->fbuf_off == conn->fbuf_len) {
+		n = kernel_read(conn->body->file, conn->fbuf,
+				min_t(size_t, left, FBUF_SIZE), &pos);
+		if (n <= 0)
+			return n ? n : -EIO;
+		conn->fbuf_len = n;
+		conn->fbuf_off = 0;
+	}
+	n = send_copy(conn, conn->fbuf + conn->fbuf_off,
+		      conn->fbuf_len - conn->fbuf_off, false);
+	if (n > 0)
+		conn->fbuf_off += n;
+	return n;
+}
+
+static int send_file(struct khttpd_conn *conn, size_t left)
+{
+	struct file *file = conn->body->file;
+	loff_t pos = conn->body->file_off + conn->body_sent;
+	size_t off = offset_in_page(pos);
+	size_t chunk = min_t(size_t, left, PAGE_SIZE - off);
+	struct page *page;
+	ssize_t n;
+
+	if (pos >= i_size_read(file_inode(file)))
+		return -EIO;
+	/* bytes already copied out go first */
+	if (!khttpd_zerocopy || conn->fbuf_off < conn->fbuf_len)
+		return send_file_copy(conn, left, pos);
+	page = file_page(file, pos >> PAGE_SHIFT);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (!page)
+		return send_file_copy(conn, left, pos);
+	n = kernel_sendpage(conn->sock, page, off, chunk,
+			    MSG_DONTWAIT | MSG_NOSIGNAL |
+			    (chunk < left ? MSG_MORE : 0));
+	put_page(page);
+	return n;
+}
+
+static void conn_response_done(struct khttpd_conn *conn)
+{
+	conn->tx_active = false;
+	khttpd_body_put(conn->body);
+	conn->body = NULL;
+	kfree(conn->fbuf);
+	conn->fbuf = NULL;
+	conn->fbuf_len = 0;
+	conn->fbuf_off = 0;
+	conn->idle_since = jiffies;
+	conn->una_seen = READ_ONCE(tcp_sk(conn->sock->sk)->snd_una);
+}
+
+/* Send what fits; 0 when done or when the socket is full, or -errno. */
+int conn_send(struct khttpd_conn *conn)
+{
+	size_t body_len = conn->tx_head_only || !conn->body ? 0 :
+			  conn->body->len;
+	bool pages = body_len && khttpd_zerocopy && conn->body->data &&
+		     is_vmalloc_addr(conn->body->data);
+	int n;
+
+	while (conn->head_sent < conn->head_len || conn->body_sent < body_len) {
+		if (conn->head_sent < conn->head_len) {
+			n = send_copy(conn, conn->head + conn->head_sent,
+				      conn->head_len - conn->head_sent,
+				      body_len > 0);
+		} else if (conn->body->file) {
+			n = send_file(conn, body_len - conn->body_sent);
+		} else {
+			const char *p = conn->body->data + conn->body_sent;
+			size_t left = min_t(size_t, body_len - conn->body_sent,
+					    1 << 20);
+
+			n = pages ? send_page(conn, p, left, false) :
+				    send_copy(conn, p, left, false);
+		}
+		if (n == -EAGAIN)
+			return 0;
+		if (n <= 0)
+			return n ? n : -EPIPE;
+		khttpd_stat_add(KHTTPD_STAT_BYTES_OUT, n);
+		conn->last_progress = jiffies;
+		if (conn->head_sent < conn->head_len)
+			conn->head_sent += n;
+		else
+			conn->body_sent += n;
+	}
+	conn_response_done(conn);
+	return 0;
+}
