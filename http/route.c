@@ -9,6 +9,7 @@
 
 #include "cache/cache.h"
 #include "http/conn_internal.h"
+#include "http/resource.h"
 #include "http/static.h"
 
 static const char text_type[] = "text/plain; charset=utf-8";
@@ -187,7 +188,7 @@ int conn_dispatch(struct khttpd_conn *conn,
 	struct khttpd_server *srv = conn->srv;
 	bool head_only = req->method == HTTP_METHOD_HEAD;
 	u64 parse_ns = ktime_get_ns() - conn->head_start_ns;
-	struct http_route route;
+	struct khttpd_route route;
 	const char *reason;
 	struct khttpd_body *body;
 	int status;
@@ -205,12 +206,12 @@ int conn_dispatch(struct khttpd_conn *conn,
 	if (req->method != HTTP_METHOD_GET && !head_only)
 		return conn_error(conn, 405, "only GET and HEAD are allowed",
 				  false, false);
-	status = http_route(conn->rx + req->target.off, req->target.len,
+	status = khttpd_route(conn->rx + req->target.off, req->target.len,
 			    &route, &reason);
 	if (status)
 		return conn_error(conn, status, reason, false, head_only);
 	switch (route.kind) {
-	case HTTP_ROUTE_INDEX:
+	case KHTTPD_ROUTE_INDEX:
 		if (srv->has_docroot) {
 			status = conn_static(conn, req, true);
 			if (status <= 0)
@@ -218,14 +219,14 @@ int conn_dispatch(struct khttpd_conn *conn,
 		}
 		body = khttpd_body_printf("%s", INDEX_TEXT);
 		break;
-	case HTTP_ROUTE_STATS:
+	case KHTTPD_ROUTE_STATS:
 		body = khttpd_stats_json(srv);
 		if (body)
 			return conn_start_response(conn, 200, body,
 						   "application/json", NULL,
 						   head_only);
 		break;
-	case HTTP_ROUTE_FIB:
+	case KHTTPD_ROUTE_FIB:
 		return conn_route_fib(conn, req, route.n, route.base, parse_ns);
 	default:
 		if (srv->has_docroot)

@@ -7,6 +7,7 @@
 
 #include "http/proto/parser.h"
 #include "http/proto/target.h"
+#include "http/resource.h"
 
 /* Feed @req in pieces of @step bytes; return the result of the last call. */
 static enum http_result feed(const char *req, size_t step,
@@ -99,17 +100,17 @@ static void parser_request_line_limit(struct kunit *test)
 
 static void route_fib_bounds(struct kunit *test)
 {
-	struct http_route r;
+	struct khttpd_route r;
 	const char *why;
 
-	KUNIT_EXPECT_EQ(test, http_route("/fib/2147483647", 15, &r, &why), 0);
-	KUNIT_EXPECT_EQ(test, r.kind, HTTP_ROUTE_FIB);
+	KUNIT_EXPECT_EQ(test, khttpd_route("/fib/2147483647", 15, &r, &why), 0);
+	KUNIT_EXPECT_EQ(test, r.kind, KHTTPD_ROUTE_FIB);
 	KUNIT_EXPECT_EQ(test, r.n, 2147483647u);
-	KUNIT_EXPECT_EQ(test, http_route("/fib/2147483648", 15, &r, &why), 400);
-	KUNIT_EXPECT_EQ(test, http_route("/fib/1?base=16", 14, &r, &why), 0);
+	KUNIT_EXPECT_EQ(test, khttpd_route("/fib/2147483648", 15, &r, &why), 400);
+	KUNIT_EXPECT_EQ(test, khttpd_route("/fib/1?base=16", 14, &r, &why), 0);
 	KUNIT_EXPECT_EQ(test, r.base, 16u);
-	KUNIT_EXPECT_EQ(test, http_route("/nope", 5, &r, &why), 0);
-	KUNIT_EXPECT_EQ(test, r.kind, HTTP_ROUTE_NOT_FOUND);
+	KUNIT_EXPECT_EQ(test, khttpd_route("/nope", 5, &r, &why), 0);
+	KUNIT_EXPECT_EQ(test, r.kind, KHTTPD_ROUTE_NOT_FOUND);
 }
 
 static struct kunit_case parser_cases[] = {

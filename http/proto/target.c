@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * target.c - request-target forms, Host values and the routes of khttpd.
+ * target.c - request-target forms, Host values and percent-decoding.
  *
  * Everything here works on the bytes as received: percent-escapes are
  * checked once (http_target_parse()) and decoded on the fly while a path
@@ -76,8 +76,7 @@ static bool escape_valid(const char *s, size_t len, size_t i)
 	return s[i + 1] != '0' || s[i + 2] != '0';
 }
 
-/* The byte at s[*i], decoding an escape (already checked); advances *i. */
-static u8 decode_at(const char *s, size_t *i)
+u8 http_decode_at(const char *s, size_t *i)
 {
 	u8 c = s[*i];
 
@@ -90,13 +89,12 @@ static u8 decode_at(const char *s, size_t *i)
 	return c;
 }
 
-/* Whether the percent-decoded form of s[0..len) is the string @lit. */
-static bool decoded_equals(const char *s, size_t len, const char *lit)
+bool http_decoded_equals(const char *s, size_t len, const char *lit)
 {
 	size_t i = 0;
 
 	while (i < len) {
-		if (!*lit || decode_at(s, &i) != (u8)*lit)
+		if (!*lit || http_decode_at(s, &i) != (u8)*lit)
 			return false;
 		lit++;
 	}
@@ -298,129 +296,4 @@ bool http_host_valid(const char *s, size_t len, bool allow_empty)
 		if (!http_is(s[i], HTTP_CT_DIGIT))
 			return false;
 	return true;
-}
-
-/* N from a percent-encoded segment: decimal digits, 0..HTTP_FIB_N_MAX. */
-static bool parse_fib_n(const char *s, size_t len, u32 *n)
-{
-	u64 v = 0;
-	size_t i = 0;
-	u8 c;
-
-	if (!len)
-		return false;
-	while (i < len) {
-		c = decode_at(s, &i);
-		if (c < '0' || c > '9')
-			return false;
-		v = v * 10 + (c - '0');
-		if (v > HTTP_FIB_N_MAX)
-			v = (u64)HTTP_FIB_N_MAX + 1;
-	}
-	if (v > HTTP_FIB_N_MAX)
-		return false;
-	*n = v;
-	return true;
-}
-
-/* One query parameter "name[=value]"; sets *base if it is "base". */
-static int query_param(const char *s, size_t len, u32 *base, bool *seen,
-		       const char **reason)
-{
-	const char *eq = memchr(s, '=', len);
-	size_t nlen = eq ? (size_t)(eq - s) : len;
-	size_t vlen = eq ? len - nlen - 1 : 0;
-
-	if (!decoded_equals(s, nlen, "base"))
-		return 0;
-	if (*seen) {
-		*reason = "base may be given only once";
-		return 400;
-	}
-	*seen = true;
-	if (eq && decoded_equals(eq + 1, vlen, "10")) {
-		*base = 10;
-	} else if (eq && decoded_equals(eq + 1, vlen, "16")) {
-		*base = 16;
-	} else {
-		*reason = "base must be 10 or 16";
-		return 400;
-	}
-	return 0;
-}
-
-static int parse_query(const char *q, size_t len, u32 *base,
-		       const char **reason)
-{
-	bool seen = false;
-	size_t i = 0;
-	const char *amp;
-	size_t plen;
-	int err;
-
-	while (i < len) {
-		amp = memchr(q + i, '&', len - i);
-		plen = amp ? (size_t)(amp - (q + i)) : len - i;
-		err = query_param(q + i, plen, base, &seen, reason);
-		if (err)
-			return err;
-		i += plen + 1;
-	}
-	return 0;
-}
-
-/* Route the segments after "/fib/": N and the query. */
-static int route_fib(const char *rest, size_t len, const char *query,
-		     size_t qlen, struct http_route *out, const char **reason)
-{
-	if (memchr(rest, '/', len))
-		return 0;	/* "/fib/10/", "/fib/1/2": not found */
-	if (!parse_fib_n(rest, len, &out->n)) {
-		*reason = HTTP_FIB_N_REASON;
-		return 400;
-	}
-	if (parse_query(query, qlen, &out->base, reason)) {
-		out->n = 0;
-		out->base = 10;
-		return 400;
-	}
-	out->kind = HTTP_ROUTE_FIB;
-	return 0;
-}
-
-int http_route(const char *target, size_t len, struct http_route *out,
-	       const char **reason)
-{
-	struct http_target t;
-	const char *path, *slash;
-	size_t plen, first;
-	int err;
-
-	out->kind = HTTP_ROUTE_NOT_FOUND;
-	out->n = 0;
-	out->base = 10;
-	err = http_target_parse(target, len, false, &t, reason);
-	if (err)
-		return err;
-	if (t.form != HTTP_FORM_ORIGIN && t.form != HTTP_FORM_ABSOLUTE)
-		return 0;
-	path = target + t.path_off;
-	plen = t.path_len;
-	if (plen <= 1) {	/* "/", or the empty path of absolute-form */
-		out->kind = HTTP_ROUTE_INDEX;
-		return 0;
-	}
-	path++;
-	plen--;
-	slash = memchr(path, '/', plen);
-	first = slash ? (size_t)(slash - path) : plen;
-	if (!slash) {
-		if (decoded_equals(path, first, "stats"))
-			out->kind = HTTP_ROUTE_STATS;
-		return 0;
-	}
-	if (!decoded_equals(path, first, "fib"))
-		return 0;
-	return route_fib(slash + 1, plen - first - 1, target + t.query_off,
-			 t.query_len, out, reason);
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * target.h - request-target forms, Host values, percent-decoding and the
- * routes of khttpd.
+ * target.h - request-target forms, Host values and percent-decoding.
  *
  * Kernel-agnostic (include/khttpd_shim.h only): pure functions on byte
  * spans, no allocation, no global mutable state.  Nothing here copies the
@@ -11,12 +10,6 @@
 #define KHTTPD_HTTP_TARGET_H
 
 #include "include/khttpd_shim.h"
-
-/* Largest N of /fib/N, 2^31 - 1. */
-#define HTTP_FIB_N_MAX 2147483647u
-
-/* The one-line reason given for every bad N. */
-#define HTTP_FIB_N_REASON "N must be a decimal integer from 0 to 2147483647"
 
 /* Character classes of http_ctype[]. */
 #define HTTP_CT_TCHAR	0x01	/* token character, RFC 9110 5.6.2 */
@@ -118,50 +111,23 @@ int http_target_parse(const char *t, size_t len, bool connect,
 bool http_host_valid(const char *s, size_t len, bool allow_empty);
 
 /**
- * enum http_route_kind - what a target names
- * @HTTP_ROUTE_NOT_FOUND: nothing; the caller answers 404
- * @HTTP_ROUTE_INDEX: "/"
- * @HTTP_ROUTE_STATS: "/stats"
- * @HTTP_ROUTE_FIB: "/fib/N", with http_route.n and http_route.base set
+ * http_decode_at() - one byte of a checked URI part, decoding an escape
+ * @s: the bytes, already checked by http_target_parse()
+ * @i: index of the byte; advanced past it (3 bytes for an escape)
+ *
+ * Return: the decoded byte.
  */
-enum http_route_kind {
-	HTTP_ROUTE_NOT_FOUND,
-	HTTP_ROUTE_INDEX,
-	HTTP_ROUTE_STATS,
-	HTTP_ROUTE_FIB,
-};
+u8 http_decode_at(const char *s, size_t *i);
 
 /**
- * struct http_route - the outcome of routing one target
- * @kind: the resource named
- * @n: N of /fib/N, 0..HTTP_FIB_N_MAX (0 for other kinds)
- * @base: 10 or 16, the radix F(N) is answered in (10 for other kinds)
- */
-struct http_route {
-	enum http_route_kind kind;
-	u32 n;
-	u32 base;
-};
-
-/**
- * http_route() - decode a request-target and find the resource it names
- * @target: the request-target as received (origin- or absolute-form; the
- *          other forms name no resource)
- * @len: its length
- * @out: the route, valid when 0 is returned
- * @reason: set to a one-line reason when 400 is returned
+ * http_decoded_equals() - whether a checked URI part, percent-decoded, is
+ * a given string
+ * @s: the bytes, already checked by http_target_parse()
+ * @len: their length
+ * @lit: the NUL-terminated string
  *
- * The path is split into segments on '/' first and each segment is then
- * percent-decoded, so "%2F" is data inside a segment and never a
- * separator.  Routes: "/" (index), "/stats", "/fib/N" where N is one or
- * more decimal digits (leading zeros allowed) with value at most
- * HTTP_FIB_N_MAX.  Anything else, including "/fib/10/" and "/fib", is
- * HTTP_ROUTE_NOT_FOUND.  For /fib/N the query may hold "base=10" or
- * "base=16" once; other parameters are ignored.
- *
- * Return: 0 (see @out->kind), or 400 (Bad Request) with @reason.
+ * Return: true if the decoded bytes are exactly @lit.
  */
-int http_route(const char *target, size_t len, struct http_route *out,
-	       const char **reason);
+bool http_decoded_equals(const char *s, size_t len, const char *lit);
 
 #endif /* KHTTPD_HTTP_TARGET_H */

@@ -29,6 +29,7 @@ FUZZ_SECONDS ?= 600
 include bignum/sources.mk
 include cache/sources.mk
 include http/proto/sources.mk
+include http/sources.mk
 
 # One set of flags: sanitizers that stop at the first report, warnings
 # as errors, allocation-failure injection (include/khttpd_shim.h), and
@@ -41,14 +42,14 @@ TEST_CFLAGS := -O1 $(TEST_COMMON) $(TEST_SAN)
 FUZZ_CFLAGS := -O1 $(TEST_COMMON) $(TEST_SAN) -fsanitize=fuzzer
 
 # What each component's tests link.
-TEST_SRCS_http := $(HTTP_PROTO_SRCS)
+TEST_SRCS_http := $(HTTP_PROTO_SRCS) $(KHTTPD_ROUTE_SRCS)
 TEST_SRCS_cache := $(CACHE_CORE_SRCS)
 TEST_SRCS_bignum := $(BIGNUM_SRCS) $(BIGNUM_TUNE_SRCS)
 TEST_LIBS_bignum := -lgmp
 test_component = $(firstword $(subst _, ,$(1)))
 test_srcs = $(TEST_SRCS_$(call test_component,$(1)))
 test_libs = $(TEST_LIBS_$(call test_component,$(1)))
-TEST_HDRS := $(wildcard include/*.h http/proto/*.h http/fib/*.h cache/*.h \
+TEST_HDRS := $(wildcard include/*.h http/proto/*.h http/resource.h cache/*.h \
 	bignum/*.h tools/testing/unit/*.h)
 test_defs = $(if $(filter bignum,$(call test_component,$(1))),-DBN_TUNE)
 

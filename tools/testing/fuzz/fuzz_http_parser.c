@@ -16,6 +16,7 @@
  */
 #include <assert.h>
 #include "tools/testing/unit/http_drive.h"
+#include "http/resource.h"
 
 #define MAX_CUTS 31
 #define BYTEWISE_MAX 4096
@@ -78,7 +79,7 @@ static void check_spans(const struct hd_result *res, size_t len)
 static void exercise_request(const char *in, const struct hd_result *res)
 {
 	const struct hd_event *e;
-	struct http_route route;
+	struct khttpd_route route;
 	const char *reason;
 	size_t i;
 
@@ -86,9 +87,9 @@ static void exercise_request(const char *in, const struct hd_result *res)
 		e = &res->ev[i];
 		if (e->kind != HD_HEAD)
 			continue;
-		if (!http_route(in + e->req.target.off, e->req.target.len,
+		if (!khttpd_route(in + e->req.target.off, e->req.target.len,
 				&route, &reason))
-			assert(route.n <= HTTP_FIB_N_MAX);
+			assert(route.n <= KHTTPD_FIB_N_MAX);
 		if (e->req.has_if_none_match)
 			http_etag_match(in + e->req.if_none_match.off,
 					e->req.if_none_match.len, "\"1\"", 3);

@@ -3,7 +3,7 @@
  * fuzz_http_target.c - libFuzzer target for http/target.c.
  *
  * Input: a request-target.  Oracles:
- *  - http_route() never crashes; a 400 has a reason and names nothing;
+ *  - khttpd_route() never crashes; a 400 has a reason and names nothing;
  *  - a routed N re-encoded as "/fib/<N>?base=<base>" (and with leading
  *    zeros) routes back to the same N and base;
  *  - an origin-form target routes the same once made absolute-form;
@@ -14,6 +14,7 @@
 #include <assert.h>
 #include "include/khttpd_shim.h"
 #include "http/proto/target.h"
+#include "http/resource.h"
 #include "http/proto/parser.h"
 
 static void check_parts(const char *t, size_t len, bool connect)
@@ -32,28 +33,28 @@ static void check_parts(const char *t, size_t len, bool connect)
 	assert(tg.form != HTTP_FORM_ORIGIN || (tg.path_len && t[0] == '/'));
 }
 
-static void check_reencoded(const struct http_route *r)
+static void check_reencoded(const struct khttpd_route *r)
 {
-	struct http_route again;
+	struct khttpd_route again;
 	const char *reason;
 	char buf[64];
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "/fib/%u?base=%u", r->n, r->base);
-	assert(!http_route(buf, n, &again, &reason));
-	assert(again.kind == HTTP_ROUTE_FIB && again.n == r->n &&
+	assert(!khttpd_route(buf, n, &again, &reason));
+	assert(again.kind == KHTTPD_ROUTE_FIB && again.n == r->n &&
 	       again.base == r->base);
 	n = snprintf(buf, sizeof(buf), "/fib/000%u?x&base=%u&base%%3D=1",
 		     r->n, r->base);
-	assert(!http_route(buf, n, &again, &reason));
-	assert(again.kind == HTTP_ROUTE_FIB && again.n == r->n &&
+	assert(!khttpd_route(buf, n, &again, &reason));
+	assert(again.kind == KHTTPD_ROUTE_FIB && again.n == r->n &&
 	       again.base == r->base);
 }
 
 static void check_absolute(const char *t, size_t len,
-			   const struct http_route *r, int status)
+			   const struct khttpd_route *r, int status)
 {
-	struct http_route again;
+	struct khttpd_route again;
 	const char *reason;
 	char *abs;
 	int st;
@@ -63,7 +64,7 @@ static void check_absolute(const char *t, size_t len,
 	abs = malloc(len + 8);
 	memcpy(abs, "http://h", 8);
 	memcpy(abs + 8, t, len);
-	st = http_route(abs, len + 8, &again, &reason);
+	st = khttpd_route(abs, len + 8, &again, &reason);
 	assert(st == status && again.kind == r->kind && again.n == r->n &&
 	       again.base == r->base);
 	free(abs);
@@ -93,20 +94,20 @@ static void check_host(const char *s, size_t len)
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	const char *t = (const char *)data;
-	struct http_route r;
+	struct khttpd_route r;
 	const char *reason = NULL;
 	int st;
 
-	st = http_route(t, size, &r, &reason);
+	st = khttpd_route(t, size, &r, &reason);
 	assert(st == 0 || st == 400);
 	if (st) {
 		assert(reason && *reason);
-		assert(r.kind == HTTP_ROUTE_NOT_FOUND);
+		assert(r.kind == KHTTPD_ROUTE_NOT_FOUND);
 	}
 	assert(r.base == 10 || r.base == 16);
-	assert(r.n <= HTTP_FIB_N_MAX);
-	assert(r.kind == HTTP_ROUTE_FIB || (r.n == 0 && r.base == 10));
-	if (r.kind == HTTP_ROUTE_FIB)
+	assert(r.n <= KHTTPD_FIB_N_MAX);
+	assert(r.kind == KHTTPD_ROUTE_FIB || (r.n == 0 && r.base == 10));
+	if (r.kind == KHTTPD_ROUTE_FIB)
 		check_reencoded(&r);
 	check_absolute(t, size, &r, st);
 	check_parts(t, size, false);

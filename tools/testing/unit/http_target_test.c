@@ -6,6 +6,7 @@
 #include "tools/testing/unit/ktest.h"
 #include "include/khttpd_shim.h"
 #include "http/proto/target.h"
+#include "http/resource.h"
 
 #ifndef ARRAY_SIZE
 #endif
@@ -13,16 +14,16 @@
 struct route_case {
 	const char *target;
 	int status;			/* 0 or 400 */
-	enum http_route_kind kind;
+	enum khttpd_route_kind kind;
 	u32 n;
 	u32 base;
 };
 
-#define FIB(t, n, b)	{ t, 0, HTTP_ROUTE_FIB, n, b }
-#define BAD(t)		{ t, 400, HTTP_ROUTE_NOT_FOUND, 0, 10 }
-#define NONE(t)		{ t, 0, HTTP_ROUTE_NOT_FOUND, 0, 10 }
-#define IDX(t)		{ t, 0, HTTP_ROUTE_INDEX, 0, 10 }
-#define STATS(t)	{ t, 0, HTTP_ROUTE_STATS, 0, 10 }
+#define FIB(t, n, b)	{ t, 0, KHTTPD_ROUTE_FIB, n, b }
+#define BAD(t)		{ t, 400, KHTTPD_ROUTE_NOT_FOUND, 0, 10 }
+#define NONE(t)		{ t, 0, KHTTPD_ROUTE_NOT_FOUND, 0, 10 }
+#define IDX(t)		{ t, 0, KHTTPD_ROUTE_INDEX, 0, 10 }
+#define STATS(t)	{ t, 0, KHTTPD_ROUTE_STATS, 0, 10 }
 
 static const struct route_case route_cases[] = {
 	IDX("/"),
@@ -117,7 +118,7 @@ static const struct route_case route_cases[] = {
 static void test_route_table(void)
 {
 	const struct route_case *c;
-	struct http_route r;
+	struct khttpd_route r;
 	const char *reason;
 	size_t i;
 	int st;
@@ -125,7 +126,7 @@ static void test_route_table(void)
 	for (i = 0; i < ARRAY_SIZE(route_cases); i++) {
 		c = &route_cases[i];
 		reason = NULL;
-		st = http_route(c->target, strlen(c->target), &r, &reason);
+		st = khttpd_route(c->target, strlen(c->target), &r, &reason);
 		KT_EXPECT(st == c->status, "%s: %d", c->target, st);
 		KT_EXPECT(!st || (reason && *reason), "%s", c->target);
 		KT_EXPECT(r.kind == c->kind && r.n == c->n && r.base == c->base,
@@ -136,28 +137,28 @@ static void test_route_table(void)
 
 static void test_fib_reason(void)
 {
-	struct http_route r;
+	struct khttpd_route r;
 	const char *reason = NULL;
 
-	KT_EXPECT(http_route("/fib/-1", 7, &r, &reason) == 400);
-	KT_EXPECT(reason && !strcmp(reason, HTTP_FIB_N_REASON));
-	KT_EXPECT(!strcmp(HTTP_FIB_N_REASON,
+	KT_EXPECT(khttpd_route("/fib/-1", 7, &r, &reason) == 400);
+	KT_EXPECT(reason && !strcmp(reason, KHTTPD_FIB_N_REASON));
+	KT_EXPECT(!strcmp(KHTTPD_FIB_N_REASON,
 			  "N must be a decimal integer from 0 to 2147483647"));
-	KT_EXPECT(http_route("/fib/1?base=3", 13, &r, &reason) == 400);
+	KT_EXPECT(khttpd_route("/fib/1?base=3", 13, &r, &reason) == 400);
 	KT_EXPECT(reason && !strcmp(reason, "base must be 10 or 16"));
 }
 
 /* Lengths are honoured: nothing past @len is read. */
 static void test_route_length(void)
 {
-	struct http_route r;
+	struct khttpd_route r;
 	const char *reason;
 
-	KT_EXPECT(http_route("/fib/123", 6, &r, &reason) == 0);
-	KT_EXPECT(r.kind == HTTP_ROUTE_FIB && r.n == 1);
-	KT_EXPECT(http_route("/statsX", 6, &r, &reason) == 0);
-	KT_EXPECT(r.kind == HTTP_ROUTE_STATS);
-	KT_EXPECT(http_route("/fib/1%41", 7, &r, &reason) == 400);
+	KT_EXPECT(khttpd_route("/fib/123", 6, &r, &reason) == 0);
+	KT_EXPECT(r.kind == KHTTPD_ROUTE_FIB && r.n == 1);
+	KT_EXPECT(khttpd_route("/statsX", 6, &r, &reason) == 0);
+	KT_EXPECT(r.kind == KHTTPD_ROUTE_STATS);
+	KT_EXPECT(khttpd_route("/fib/1%41", 7, &r, &reason) == 400);
 }
 
 struct form_case {
