@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 
 #include "cache/cache.h"
+#include "http/proto/conditional.h"
 #include "http/conn_internal.h"
 #include "http/resource.h"
 #include "http/static.h"

@@ -259,3 +259,59 @@ bool http_if_range(const char *val, size_t len, const char *etag,
 		return false;
 	return date == last_modified && last_modified < now;
 }
+
+/*
+ * The entity-tag at s[*i..len): [ "W/" ] DQUOTE *etagc DQUOTE.  Sets the
+ * opaque-tag (quotes included) and advances *i; false on a syntax error.
+ */
+static bool entity_tag(const char *s, size_t len, size_t *i,
+		       const char **opaque, size_t *olen)
+{
+	size_t j = *i;
+
+	if (len - j >= 2 && s[j] == 'W' && s[j + 1] == '/')
+		j += 2;
+	if (j >= len || s[j] != '"')
+		return false;
+	*opaque = s + j;
+	for (j++; j < len && s[j] != '"'; j++)
+		if (!http_is(s[j], HTTP_CT_ETAGC))
+			return false;
+	if (j == len)
+		return false;
+	*olen = s + j + 1 - *opaque;
+	*i = j + 1;
+	return true;
+}
+
+bool http_etag_match(const char *list, size_t len, const char *etag,
+		     size_t etag_len)
+{
+	const char *want, *got;
+	size_t wlen, glen, i = 0;
+	bool match = false;
+
+	if (!entity_tag(etag, etag_len, &i, &want, &wlen) || i != etag_len)
+		return false;
+	while (len && is_ows(list[len - 1]))
+		len--;
+	for (i = 0; i < len && is_ows(list[i]); i++)
+		;
+	if (len - i == 1 && list[i] == '*')
+		return true;
+	while (i < len) {
+		if (list[i] == ',' || is_ows(list[i])) {
+			i++;
+			continue;
+		}
+		if (!entity_tag(list, len, &i, &got, &glen))
+			return false;
+		if (glen == wlen && !memcmp(got, want, wlen))
+			match = true;
+		while (i < len && is_ows(list[i]))
+			i++;
+		if (i < len && list[i] != ',')
+			return false;
+	}
+	return match;
+}

@@ -307,25 +307,6 @@ int http_parser_error(const struct http_parser *p, const char **reason);
 const char *http_method_name(enum http_method m);
 
 /**
- * http_etag_match() - whether If-None-Match matches an entity-tag
- * @list: the If-None-Match field value ("*" or a list of entity-tags)
- * @len: its length
- * @etag: the current entity-tag of the resource, quotes included,
- *        optionally with "W/" (e.g. "\"f-100\"")
- * @etag_len: its length
- *
- * Uses the weak comparison of RFC 9110 8.8.3.2, as If-None-Match requires:
- * "W/" prefixes are ignored and the opaque tags compared byte for byte.
- * "*" matches any current representation.  A list with a syntax error
- * matches nothing, so the request is then answered unconditionally.
- *
- * Return: true if the condition "none match" is false, i.e. the caller may
- * answer 304 Not Modified (GET/HEAD).
- */
-bool http_etag_match(const char *list, size_t len, const char *etag,
-		     size_t etag_len);
-
-/**
  * http_span_ptr() - the bytes of a span
  * @buf: the buffer given to http_parse_head() (its current address)
  * @s: the span

@@ -16,6 +16,7 @@
  */
 #include <assert.h>
 #include "tools/testing/unit/http_drive.h"
+#include "http/proto/conditional.h"
 #include "http/resource.h"
 
 #define MAX_CUTS 31

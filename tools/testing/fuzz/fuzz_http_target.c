@@ -13,6 +13,7 @@
  */
 #include <assert.h>
 #include "include/khttpd_shim.h"
+#include "http/proto/conditional.h"
 #include "http/proto/target.h"
 #include "http/resource.h"
 #include "http/proto/parser.h"

@@ -8,6 +8,7 @@
  */
 #include "tools/testing/unit/ktest.h"
 #include "tools/testing/unit/http_drive.h"
+#include "http/proto/conditional.h"
 
 #ifndef ARRAY_SIZE
 #endif
