@@ -21,7 +21,6 @@
 
 #include "cache/cache.h"
 #include "cache/clock.h"
-#include "http/khttpd.h"
 
 struct cache_entry {
 	struct rhash_head node;
@@ -43,13 +42,8 @@ static struct {
 	spinlock_t lock;		/* insert, evict, flush; the ring */
 	struct clock ring;
 	bool enabled;
-	atomic64_t hits, misses, inserts, evictions, rejected, joins;
+	atomic64_t hits, misses, inserts, evictions, rejected;
 } cache;
-
-static u64 cache_key(u32 n, u32 base)
-{
-	return (u64)n << 8 | base;
-}
 
 /* Bytes an entry holding @body costs, as the allocators round them. */
 static size_t entry_charge(const struct khttpd_body *body)
@@ -106,14 +100,12 @@ void khttpd_cache_exit(void)
 
 /**
  * khttpd_cache_get() - look a body up, lock-free
- * @n: N
- * @base: 10 or 16
+ * @key: its key
  *
  * Return: a new reference to the body, or NULL on a miss.
  */
-struct khttpd_body *khttpd_cache_get(u32 n, u32 base)
+struct khttpd_body *khttpd_cache_get(u64 key)
 {
-	u64 key = cache_key(n, base);
 	struct khttpd_body *body = NULL;
 	struct cache_entry *e;
 
@@ -132,14 +124,14 @@ struct khttpd_body *khttpd_cache_get(u32 n, u32 base)
 
 /**
  * khttpd_cache_put() - offer a finished body to the cache
- * @n: N
- * @base: 10 or 16
- * @body: the body; the cache takes its own reference if it keeps it
+ * @key: its key
+ * @body: the body; the cache takes its own reference if it keeps it, and
+ *        returns the body's charge to its budget (khttpd_body_uncharge())
  *
  * A body that alone would exceed the cap is not kept.  Entries are
  * evicted in CLOCK order until the new one fits.
  */
-void khttpd_cache_put(u32 n, u32 base, struct khttpd_body *body)
+void khttpd_cache_put(u64 key, struct khttpd_body *body)
 {
 	struct clock_node *victim;
 	struct cache_entry *e;
@@ -155,7 +147,7 @@ void khttpd_cache_put(u32 n, u32 base, struct khttpd_body *body)
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return;
-	e->key = cache_key(n, base);
+	e->key = key;
 	e->body = khttpd_body_get(body);
 	spin_lock(&cache.lock);
 	while ((victim = clock_victim(&cache.ring, charge))) {
@@ -191,14 +183,6 @@ void khttpd_cache_flush(void)
 }
 
 /**
- * khttpd_cache_count_join() - count a request that joined a computation
- */
-void khttpd_cache_count_join(void)
-{
-	atomic64_inc(&cache.joins);
-}
-
-/**
  * khttpd_cache_read_stats() - the cache's figures
  * @st: filled in
  */
@@ -214,5 +198,4 @@ void khttpd_cache_read_stats(struct khttpd_cache_stats *st)
 	st->inserts = atomic64_read(&cache.inserts);
 	st->evictions = atomic64_read(&cache.evictions);
 	st->rejected = atomic64_read(&cache.rejected);
-	st->joins = atomic64_read(&cache.joins);
 }

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cache.h - the response cache: finished /fib bodies ready to send.
+ * cache.h - the response cache: finished bodies ready to send, by a 64-bit
+ * key the caller chooses (the Fibonacci service: N and base).
  */
 #ifndef KHTTPD_CACHE_H
 #define KHTTPD_CACHE_H
 
 #include <linux/types.h>
 
-struct khttpd_body;
+#include "cache/body.h"
 
 /**
  * struct khttpd_cache_stats - what the cache holds and did
@@ -19,7 +20,6 @@ struct khttpd_body;
  * @inserts: bodies added
  * @evictions: bodies dropped to make room
  * @rejected: bodies too large to cache
- * @joins: requests that waited for a computation already running
  */
 struct khttpd_cache_stats {
 	u64 entries;
@@ -30,15 +30,13 @@ struct khttpd_cache_stats {
 	u64 inserts;
 	u64 evictions;
 	u64 rejected;
-	u64 joins;
 };
 
 int khttpd_cache_init(size_t cap);
 void khttpd_cache_exit(void);
-struct khttpd_body *khttpd_cache_get(u32 n, u32 base);
-void khttpd_cache_put(u32 n, u32 base, struct khttpd_body *body);
+struct khttpd_body *khttpd_cache_get(u64 key);
+void khttpd_cache_put(u64 key, struct khttpd_body *body);
 void khttpd_cache_flush(void);
-void khttpd_cache_count_join(void);
 void khttpd_cache_read_stats(struct khttpd_cache_stats *st);
 
 #endif /* KHTTPD_CACHE_H */

@@ -14,10 +14,12 @@
  * parser's limits; when it is full the connection stops reading and TCP
  * flow control holds the client back.
  *
- * Lifetime: a connection is referenced by the server's list (until it is
- * closed) and by its computation (until that completes).  The last
- * reference queues free_work, which cancels the work item and the timer
- * before freeing, on the same workqueue that unload drains.
+ * Lifetime: a connection holds one reference, the server's list's, until
+ * conn_close() detaches it from the socket, stops waiting for its
+ * computation (the Fibonacci service never calls back after
+ * khttpd_fib_cancel()) and drops it.  The last reference queues
+ * free_work, which cancels the work item and the timer before freeing, on
+ * the same workqueue that unload drains.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -81,13 +83,8 @@ static void conn_write_space(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-struct khttpd_conn *khttpd_conn_get(struct khttpd_conn *conn)
-{
-	refcount_inc(&conn->ref);
-	return conn;
-}
-
-void khttpd_conn_put(struct khttpd_conn *conn)
+/* Drop a reference; the last one frees the connection, from a work item. */
+static void conn_put(struct khttpd_conn *conn)
 {
 	if (refcount_dec_and_test(&conn->ref))
 		queue_work(conn->srv->io_wq, &conn->free_work);
@@ -125,17 +122,14 @@ void conn_close(struct khttpd_conn *conn)
 	sk->sk_write_space = conn->saved_write_space;
 	sk->sk_state_change = conn->saved_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
-	if (conn->job) {
-		/* The last one waiting cancels the computation. */
-		khttpd_job_leave(conn->job, &conn->wait);
-		conn->job = NULL;
-	}
+	/* The last one waiting cancels the computation. */
+	khttpd_fib_cancel(&conn->wait);
 	del_timer(&conn->timer);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	mutex_lock(&srv->lock);
 	list_del_init(&conn->node);
 	mutex_unlock(&srv->lock);
-	khttpd_conn_put(conn);
+	conn_put(conn);
 }
 
 /*
@@ -247,8 +241,8 @@ static int conn_process(struct khttpd_conn *conn)
 			return 1;
 		goto bad_request;
 	}
-	if (conn->tx_active || conn->job || conn->close_after ||
-	    !conn->rx_len)
+	if (conn->tx_active || khttpd_fib_waiting(&conn->wait) ||
+	    conn->close_after || !conn->rx_len)
 		return 0;
 	if (!conn->head_started) {
 		conn->head_started = true;
@@ -272,7 +266,7 @@ static int conn_process(struct khttpd_conn *conn)
 
 bad_request:
 	status = http_parser_error(&conn->parser, &reason);
-	if (conn->tx_active || conn->job) {
+	if (conn->tx_active || khttpd_fib_waiting(&conn->wait)) {
 		/* A bad body while answering: finish that answer, then go. */
 		conn->close_after = true;
 		return 1;
@@ -302,7 +296,8 @@ static int conn_step(struct khttpd_conn *conn)
 	if (err < 0)
 		return err;
 	did |= err;
-	if (!conn->peer_closed && (!conn->close_after || conn->job)) {
+	if (!conn->peer_closed &&
+	    (!conn->close_after || khttpd_fib_waiting(&conn->wait))) {
 		n = conn_recv(conn);
 		if (n > 0 && conn->close_after) {
 			/* Only watching for the client to go away. */
@@ -366,14 +361,11 @@ static void conn_io_work(struct work_struct *work)
 		conn_arm_timer(conn);
 }
 
-/**
- * khttpd_conn_job_done() - a connection's computation completed
- * @conn: the connection
- *
- * Called by the computation before it drops its reference.
- */
-void khttpd_conn_job_done(struct khttpd_conn *conn)
+/* The computation waited for completed (under the service's spinlock). */
+static void conn_fib_done(struct khttpd_fib_wait *wait)
 {
+	struct khttpd_conn *conn = container_of(wait, struct khttpd_conn, wait);
+
 	set_bit(CONN_JOB_DONE, &conn->flags);
 	conn_kick(conn);
 }
@@ -398,6 +390,7 @@ void khttpd_conn_open(struct khttpd_server *srv, struct socket *sock)
 	INIT_WORK(&conn->io_work, conn_io_work);
 	INIT_WORK(&conn->free_work, conn_free_work);
 	timer_setup(&conn->timer, conn_timer_fn, 0);
+	conn->wait.done = conn_fib_done;
 	http_parser_init(&conn->parser, &srv->cfg.limits);
 	conn->idle_since = jiffies;
 	tcp_sock_set_nodelay(sk);
@@ -407,7 +400,7 @@ void khttpd_conn_open(struct khttpd_server *srv, struct socket *sock)
 	if (srv->stopping) {
 		mutex_unlock(&srv->lock);
 		set_bit(CONN_DEAD, &conn->flags);
-		khttpd_conn_put(conn);
+		conn_put(conn);
 		return;
 	}
 	list_add(&conn->node, &srv->conns);

@@ -17,7 +17,11 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
-#include "http/khttpd.h"
+#include "cache/body.h"
+#include "http/conn.h"
+#include "http/fib.h"
+#include "http/server.h"
+#include "http/stats.h"
 
 #define RX_INITIAL		2048
 #define LINGER_TIME		(2 * HZ)
@@ -93,8 +97,7 @@ struct khttpd_conn {
 	u32 fbuf_off;
 
 	/* the computation being waited for */
-	struct khttpd_job *job;
-	struct khttpd_job_wait wait;
+	struct khttpd_fib_wait wait;
 	struct pending_fib pending;
 };
 

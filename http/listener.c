@@ -16,7 +16,9 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
-#include "http/khttpd.h"
+#include "http/conn.h"
+#include "http/server.h"
+#include "http/stats.h"
 #include "http/proto/response.h"
 
 /*

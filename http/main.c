@@ -14,7 +14,9 @@
 #include <linux/moduleparam.h>
 
 #include "cache/cache.h"
-#include "http/khttpd.h"
+#include "http/conn.h"
+#include "http/server.h"
+#include "http/stats.h"
 #include "http/static.h"
 
 static ushort port = 8081;
@@ -120,9 +122,9 @@ static int cache_stats_get(char *buf, const struct kernel_param *kp)
 
 	khttpd_cache_read_stats(&st);
 	return sysfs_emit(buf,
-			  "entries=%llu bytes=%llu cap=%llu hits=%llu misses=%llu inserts=%llu evictions=%llu rejected=%llu joins=%llu\n",
+			  "entries=%llu bytes=%llu cap=%llu hits=%llu misses=%llu inserts=%llu evictions=%llu rejected=%llu\n",
 			  st.entries, st.bytes, st.cap, st.hits, st.misses,
-			  st.inserts, st.evictions, st.rejected, st.joins);
+			  st.inserts, st.evictions, st.rejected);
 }
 
 static const struct kernel_param_ops cache_stats_ops = {
@@ -164,6 +166,18 @@ static void config_from_params(struct khttpd_config *cfg)
 	cfg->limits = lim;
 }
 
+/* The Fibonacci service's limits, its budget and workqueue. */
+static void fib_init(struct khttpd_server *srv)
+{
+	struct khttpd_fib *fib = &srv->fib;
+
+	fib->max_jobs = srv->cfg.max_compute + srv->cfg.max_compute_queue;
+	fib->max_result_bytes = srv->cfg.max_result_bytes;
+	fib->max_inflight_bytes = srv->cfg.max_inflight_bytes;
+	fib->budget = &srv->inflight_bytes;
+	fib->wq = srv->compute_wq;
+}
+
 static int __init khttpd_init(void)
 {
 	struct khttpd_server *srv = &server;
@@ -190,6 +204,7 @@ static int __init khttpd_init(void)
 					  srv->cfg.max_compute);
 	if (!srv->compute_wq)
 		goto err_io;
+	fib_init(srv);
 	err = khttpd_static_init(srv, docroot);
 	if (err)
 		goto err_compute;

@@ -7,7 +7,6 @@
 #include <linux/ktime.h>
 #include <linux/slab.h>
 
-#include "cache/cache.h"
 #include "http/proto/conditional.h"
 #include "http/conn_internal.h"
 #include "http/resource.h"
@@ -28,10 +27,10 @@ static void fib_headers(char *buf, size_t size, u32 n, u32 base,
 {
 	int len;
 
-	len = scnprintf(buf, size,
-			"ETag: \"fib-%u-%u\"\r\n"
-			"Cache-Control: public, max-age=31536000, immutable\r\n",
-			n, base);
+	len = scnprintf(buf, size, "ETag: ");
+	len += khttpd_fib_etag(buf + len, size - len, n, base);
+	len += scnprintf(buf + len, size - len,
+			 "\r\nCache-Control: public, max-age=31536000, immutable\r\n");
 	if (!t)
 		return;
 	scnprintf(buf + len, size - len,
@@ -90,7 +89,7 @@ static bool fib_not_modified(struct khttpd_conn *conn,
 
 	if (!req->has_if_none_match)
 		return false;
-	len = scnprintf(etag, sizeof(etag), "\"fib-%u-%u\"", n, base);
+	len = khttpd_fib_etag(etag, sizeof(etag), n, base);
 	return http_etag_match(conn->rx + req->if_none_match.off,
 			       req->if_none_match.len, etag, len);
 }
@@ -100,8 +99,7 @@ static int conn_route_fib(struct khttpd_conn *conn,
 			  u64 parse_ns)
 {
 	bool head_only = req->method == HTTP_METHOD_HEAD;
-	struct khttpd_timing t = { .parse = parse_ns };
-	struct khttpd_body *body;
+	struct khttpd_fib_result res;
 	char extra[160];
 	int err;
 
@@ -109,48 +107,37 @@ static int conn_route_fib(struct khttpd_conn *conn,
 		fib_headers(extra, sizeof(extra), n, base, NULL, NULL);
 		return conn_start_response(conn, 304, NULL, NULL, extra, true);
 	}
-	body = khttpd_cache_get(n, base);
-	if (body)
-		return conn_answer_fib(conn, n, base, head_only, body, &t,
-				       "hit");
-	if (khttpd_fib_is_quick(n)) {
-		err = khttpd_fib_text(n, base, &body, NULL, NULL, &t);
-		if (err)
-			return conn_job_error(conn, err, head_only);
-		khttpd_cache_put(n, base, body);
-		return conn_answer_fib(conn, n, base, head_only, body, &t,
-				       "miss");
+	err = khttpd_fib_get(&conn->srv->fib, n, base, &conn->wait, &res);
+	if (err == -EINPROGRESS) {
+		conn->pending = (struct pending_fib){
+			.n = n, .base = base, .head_only = head_only,
+			.parse_ns = parse_ns,
+		};
+		return 0;
 	}
-	conn->wait.conn = conn;
-	err = khttpd_job_join(conn->srv, &conn->wait, n, base, &conn->job);
 	if (err)
 		return conn_job_error(conn, err, head_only);
-	conn->pending = (struct pending_fib){
-		.n = n, .base = base, .head_only = head_only,
-		.parse_ns = parse_ns,
-	};
-	return 0;
+	res.timing.parse = parse_ns;
+	return conn_answer_fib(conn, n, base, head_only, res.body, &res.timing,
+			       res.hit ? "hit" : "miss");
 }
 
 void conn_finish_job(struct khttpd_conn *conn)
 {
-	struct khttpd_job *job = conn->job;
 	struct pending_fib *p = &conn->pending;
-	struct khttpd_timing t;
+	struct khttpd_fib_result res;
 	int err;
 
-	/* Pairs with job_work(): done is set after err and body. */
-	if (!job || !smp_load_acquire(&job->done))
+	err = khttpd_fib_collect(&conn->wait, &res);
+	if (err == -EINPROGRESS)
 		return;
-	t = job->timing;
-	t.parse = p->parse_ns;
-	if (job->err)
-		err = conn_job_error(conn, job->err, p->head_only);
-	else
+	if (err) {
+		err = conn_job_error(conn, err, p->head_only);
+	} else {
+		res.timing.parse = p->parse_ns;
 		err = conn_answer_fib(conn, p->n, p->base, p->head_only,
-				      khttpd_body_get(job->body), &t, "miss");
-	conn->job = NULL;
-	khttpd_job_leave(job, &conn->wait);
+				      res.body, &res.timing, "miss");
+	}
 	if (err)
 		conn_close(conn);
 }

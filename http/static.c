@@ -27,7 +27,7 @@
 #include <linux/timekeeping.h>
 
 #include "http/proto/conditional.h"
-#include "http/khttpd.h"
+#include "http/server.h"
 #include "http/proto/listing.h"
 #include "http/proto/mime.h"
 #include "http/proto/path.h"

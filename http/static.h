@@ -5,7 +5,8 @@
 #ifndef KHTTPD_STATIC_H
 #define KHTTPD_STATIC_H
 
-#include "http/khttpd.h"
+#include "cache/body.h"
+#include "http/server.h"
 
 /**
  * struct khttpd_static_reply - what to answer a request for a file

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * stats.c - per-CPU counters of what khttpd did, and their /stats page.
+ * stats.c - per-CPU counters of connections and requests, and the /stats
+ * page: these, the Fibonacci service's and the cache's own figures.
  */
 #include <linux/percpu.h>
 
 #include "cache/cache.h"
-#include "http/khttpd.h"
+#include "http/server.h"
+#include "http/stats.h"
 
 /* The statuses khttpd answers, each counted on its own. */
 static const int counted_statuses[] = {
@@ -29,11 +31,15 @@ static const char *const stat_names[KHTTPD_STAT_NR] = {
 	[KHTTPD_STAT_REQUESTS] = "requests",
 	[KHTTPD_STAT_BYTES_IN] = "bytes_in",
 	[KHTTPD_STAT_BYTES_OUT] = "bytes_out",
-	[KHTTPD_STAT_JOBS_STARTED] = "started",
-	[KHTTPD_STAT_JOBS_DONE] = "done",
-	[KHTTPD_STAT_JOBS_FAILED] = "failed",
-	[KHTTPD_STAT_JOBS_CANCELLED] = "cancelled",
-	[KHTTPD_STAT_JOBS_REFUSED] = "refused",
+};
+
+static const char *const fib_stat_names[KHTTPD_FIB_NR_STATS] = {
+	[KHTTPD_FIB_STARTED] = "started",
+	[KHTTPD_FIB_DONE] = "done",
+	[KHTTPD_FIB_FAILED] = "failed",
+	[KHTTPD_FIB_CANCELLED] = "cancelled",
+	[KHTTPD_FIB_REFUSED] = "refused",
+	[KHTTPD_FIB_JOINS] = "joins",
 };
 
 int khttpd_stats_init(void)
@@ -131,18 +137,19 @@ struct khttpd_body *khttpd_stats_json(struct khttpd_server *srv)
 	p = json_stats(p, end, &sum, KHTTPD_STAT_BYTES_IN,
 		       KHTTPD_STAT_BYTES_OUT);
 	p += scnprintf(p, end - p,
-		       ",\"compute\":{\"active\":%d,\"inflight_bytes\":%lld,",
-		       atomic_read(&srv->nr_jobs),
+		       ",\"compute\":{\"active\":%d,\"inflight_bytes\":%lld",
+		       atomic_read(&srv->fib.nr_jobs),
 		       (long long)atomic64_read(&srv->inflight_bytes));
-	p = json_stats(p, end, &sum, KHTTPD_STAT_JOBS_STARTED,
-		       KHTTPD_STAT_JOBS_REFUSED);
+	for (i = 0; i < KHTTPD_FIB_NR_STATS; i++)
+		p += scnprintf(p, end - p, ",\"%s\":%lld", fib_stat_names[i],
+			       (long long)atomic64_read(&srv->fib.stats[i]));
 	khttpd_cache_read_stats(&cs);
 	p += scnprintf(p, end - p,
 		       "},\"cache\":{\"entries\":%llu,\"bytes\":%llu,\"cap\":%llu,"
 		       "\"hits\":%llu,\"misses\":%llu,\"inserts\":%llu,"
-		       "\"evictions\":%llu,\"rejected\":%llu,\"joins\":%llu}}\n",
+		       "\"evictions\":%llu,\"rejected\":%llu}}\n",
 		       cs.entries, cs.bytes, cs.cap, cs.hits, cs.misses,
-		       cs.inserts, cs.evictions, cs.rejected, cs.joins);
+		       cs.inserts, cs.evictions, cs.rejected);
 	body->len = p - body->data;
 	return body;
 }

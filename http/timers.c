@@ -35,7 +35,7 @@ void conn_arm_timer(struct khttpd_conn *conn)
 	} else if (conn->tx_active) {
 		conn->deadline = DL_SEND;
 		expires = conn->last_progress + cfg->send_timeout;
-	} else if (conn->job) {
+	} else if (khttpd_fib_waiting(&conn->wait)) {
 		conn->deadline = DL_NONE;
 		del_timer(&conn->timer);
 		return;

@@ -12,7 +12,6 @@
 #include <linux/random.h>
 
 #include "cache/cache.h"
-#include "http/khttpd.h"
 
 static struct khttpd_body *make_body(size_t len, char fill)
 {
@@ -28,31 +27,31 @@ static void put_body(u32 n, size_t len)
 	struct khttpd_body *b = make_body(len, 'a' + n % 26);
 
 	if (b) {
-		khttpd_cache_put(n, 10, b);
+		khttpd_cache_put(n, b);
 		khttpd_body_put(b);
 	}
 }
 
 static bool cached(u32 n)
 {
-	struct khttpd_body *b = khttpd_cache_get(n, 10);
+	struct khttpd_body *b = khttpd_cache_get(n);
 
 	khttpd_body_put(b);
 	return b;
 }
 
-static void cache_roundtrip_and_bases(struct kunit *test)
+static void cache_roundtrip_and_keys(struct kunit *test)
 {
 	struct khttpd_body *b, *got;
 
 	KUNIT_ASSERT_EQ(test, khttpd_cache_init(1 << 20), 0);
 	b = make_body(100, 'x');
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	khttpd_cache_put(7, 10, b);
-	got = khttpd_cache_get(7, 10);
+	khttpd_cache_put(7, b);
+	got = khttpd_cache_get(7);
 	KUNIT_EXPECT_PTR_EQ(test, got, b);
-	KUNIT_EXPECT_NULL(test, khttpd_cache_get(7, 16));
-	KUNIT_EXPECT_NULL(test, khttpd_cache_get(8, 10));
+	KUNIT_EXPECT_NULL(test, khttpd_cache_get(7 | 1ULL << 40));
+	KUNIT_EXPECT_NULL(test, khttpd_cache_get(8));
 	khttpd_body_put(got);
 	khttpd_body_put(b);
 	khttpd_cache_exit();
@@ -108,7 +107,7 @@ static void cache_flush_while_referenced(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, khttpd_cache_init(1 << 20), 0);
 	put_body(3, 200000);		/* vmalloc()ed */
-	got = khttpd_cache_get(3, 10);
+	got = khttpd_cache_get(3);
 	KUNIT_ASSERT_NOT_NULL(test, got);
 	khttpd_cache_flush();
 	rcu_barrier();
@@ -143,7 +142,7 @@ static int hammer_fn(void *arg)
 		else if (r % 4 == 0)
 			put_body(n, 1000 + n * 500);
 		else
-			khttpd_body_put(khttpd_cache_get(n, 10));
+			khttpd_body_put(khttpd_cache_get(n));
 		h->ops++;
 		cond_resched();
 	}
@@ -177,7 +176,7 @@ static void cache_concurrent_kthreads(struct kunit *test)
 }
 
 static struct kunit_case cache_cases[] = {
-	KUNIT_CASE(cache_roundtrip_and_bases),
+	KUNIT_CASE(cache_roundtrip_and_keys),
 	KUNIT_CASE(cache_fifo_then_second_chance),
 	KUNIT_CASE(cache_cap_after_every_put),
 	KUNIT_CASE(cache_flush_while_referenced),

@@ -245,8 +245,9 @@ class Bench:
         s1 = self.stats()
         c0, c1 = s0["cache"], s1["cache"]
         res["cache_delta"] = {k: c1[k] - c0[k] for k in
-                              ("hits", "misses", "inserts", "evictions",
-                               "joins")}
+                              ("hits", "misses", "inserts", "evictions")}
+        res["cache_delta"]["joins"] = (s1["compute"]["joins"] -
+                                       s0["compute"]["joins"])
         res["jobs_started"] = (s1["compute"]["started"] -
                                s0["compute"]["started"])
         res["cache_after"] = c1

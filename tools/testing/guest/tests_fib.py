@@ -119,7 +119,7 @@ def test_single_flight_many_waiters(ctx):
     for p in PRIMES[:2]:
         check(decimal_mod(body, p) == fib_mod(n, p), "mod %d" % p)
     started = after["compute"]["started"] - before["compute"]["started"]
-    joins = after["cache"]["joins"] - before["cache"]["joins"]
+    joins = after["compute"]["joins"] - before["compute"]["joins"]
     check(started == 1 and joins == 5,
           "started %d, joined %d" % (started, joins))
 

@@ -5,15 +5,15 @@
  * A body is written once by whoever makes it (a computation, the stats
  * page, an error) and then only read: by every response that sends it and
  * by the cache.  The last reference frees it and returns what it was
- * charged to the server's in-flight memory budget (unless the cache took
- * the charge over).  Freeing may happen in an RCU callback: kvfree()
+ * charged to its budget (unless the cache took the charge over).  Freeing may happen in an RCU callback: kvfree()
  * defers the vfree() then.
  */
 #include <linux/file.h>
+#include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "http/khttpd.h"
+#include "cache/body.h"
 
 /**
  * khttpd_body_alloc() - a body of @size bytes to fill in, one reference
@@ -101,7 +101,22 @@ void khttpd_body_put(struct khttpd_body *body)
 }
 
 /**
- * khttpd_body_uncharge() - return what a body was charged to the server
+ * khttpd_body_charge() - count a body's bytes against a budget
+ * @body: the body, not charged yet
+ * @budget: the byte count to add them to
+ *
+ * The charge is returned when the last reference goes, or earlier by
+ * khttpd_body_uncharge().
+ */
+void khttpd_body_charge(struct khttpd_body *body, atomic64_t *budget)
+{
+	body->budget = budget;
+	body->charge = body->len;
+	atomic64_add(body->charge, budget);
+}
+
+/**
+ * khttpd_body_uncharge() - return what a body was charged to its budget
  * @body: the body
  *
  * Called when the body is freed, or earlier when the cache takes it over
@@ -111,6 +126,6 @@ void khttpd_body_uncharge(struct khttpd_body *body)
 {
 	size_t charge = xchg(&body->charge, 0);
 
-	if (charge && body->srv)
-		atomic64_sub(charge, &body->srv->inflight_bytes);
+	if (charge && body->budget)
+		atomic64_sub(charge, body->budget);
 }

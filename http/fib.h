@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fib.h - the Fibonacci service: F(N) as a text body, from the cache,
+ * computed inline, or by a computation shared by every request for it.
+ *
+ * One entry point, khttpd_fib_get(); the service owns the cache lookup,
+ * the inline computation of small N, single flight and insertion into
+ * the cache.  A caller that has to wait embeds a struct khttpd_fib_wait
+ * and is called back, as a wait_queue_entry is; it knows nothing of jobs,
+ * and the service nothing of connections.
+ */
+#ifndef KHTTPD_FIB_H
+#define KHTTPD_FIB_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "cache/body.h"
+
+/**
+ * struct khttpd_timing - where a /fib response's time went, nanoseconds
+ * @parse: request bytes complete to head parsed and routed
+ * @queue: waiting for a computation slot
+ * @compute: computing F(N)
+ * @convert: converting it to text
+ * @total: request's first byte to the response's head
+ *
+ * Sent as Server-Timing, in milliseconds with microsecond digits (the
+ * unit of the W3C Server Timing header).
+ */
+struct khttpd_timing {
+	u64 parse;
+	u64 queue;
+	u64 compute;
+	u64 convert;
+	u64 total;
+};
+
+/**
+ * enum khttpd_fib_stat - what the service counts
+ * @KHTTPD_FIB_STARTED: computations queued
+ * @KHTTPD_FIB_DONE: computations that produced their text
+ * @KHTTPD_FIB_FAILED: computations that failed (memory, conversion)
+ * @KHTTPD_FIB_CANCELLED: computations stopped because nobody waited
+ * @KHTTPD_FIB_REFUSED: computations refused: queue or in-flight budget full
+ * @KHTTPD_FIB_JOINS: requests that waited for a computation already running
+ * @KHTTPD_FIB_NR_STATS: how many
+ */
+enum khttpd_fib_stat {
+	KHTTPD_FIB_STARTED,
+	KHTTPD_FIB_DONE,
+	KHTTPD_FIB_FAILED,
+	KHTTPD_FIB_CANCELLED,
+	KHTTPD_FIB_REFUSED,
+	KHTTPD_FIB_JOINS,
+	KHTTPD_FIB_NR_STATS
+};
+
+/**
+ * struct khttpd_fib - the service's limits and state; embed it
+ * @max_jobs: computations running or queued at once; more are refused
+ * @max_result_bytes: estimated peak memory of one F(N); more is -E2BIG
+ * @max_inflight_bytes: cap of @budget; a computation that would exceed it
+ *                      is refused
+ * @budget: bytes in flight, shared with the owner: every computation's
+ *          estimate while it runs, then its text until the cache takes it
+ *          or the last sender lets it go
+ * @wq: where computations run (unbound; its max_active bounds them)
+ * @nr_jobs: computations running or queued
+ * @stats: the counters of enum khttpd_fib_stat
+ */
+struct khttpd_fib {
+	u32 max_jobs;
+	u64 max_result_bytes;
+	u64 max_inflight_bytes;
+	atomic64_t *budget;
+	struct workqueue_struct *wq;
+	atomic_t nr_jobs;
+	atomic64_t stats[KHTTPD_FIB_NR_STATS];
+};
+
+struct khttpd_job;
+
+/**
+ * struct khttpd_fib_wait - a caller waiting for F(N); embed it
+ * @done: called once when the result is ready (from the computation's
+ *        work item, under a spinlock: it may only queue work); the caller
+ *        then takes the result with khttpd_fib_collect()
+ * @node: on the computation's list of waiters (the service's)
+ * @job: the computation waited for, or NULL (the service's)
+ */
+struct khttpd_fib_wait {
+	void (*done)(struct khttpd_fib_wait *wait);
+	struct list_head node;
+	struct khttpd_job *job;
+};
+
+/**
+ * struct khttpd_fib_result - F(N) as text, and how it was had
+ * @body: the text (a reference the caller drops)
+ * @hit: it came from the cache
+ * @timing: queue, compute and convert times; 0 for a hit
+ */
+struct khttpd_fib_result {
+	struct khttpd_body *body;
+	bool hit;
+	struct khttpd_timing timing;
+};
+
+int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
+		   struct khttpd_fib_wait *wait, struct khttpd_fib_result *res);
+int khttpd_fib_collect(struct khttpd_fib_wait *wait,
+		       struct khttpd_fib_result *res);
+void khttpd_fib_cancel(struct khttpd_fib_wait *wait);
+u64 khttpd_fib_key(u32 n, u32 base);
+int khttpd_fib_etag(char *buf, size_t size, u32 n, u32 base);
+int khttpd_fib_text(u32 n, u32 base, struct khttpd_body **out,
+		    bool (*cancelled)(void *arg), void *arg,
+		    struct khttpd_timing *timing);
+u64 khttpd_fib_estimate(u32 n, u32 base);
+
+/**
+ * khttpd_fib_waiting() - whether a wait entry waits for a computation
+ * @wait: the entry
+ *
+ * Return: true between a khttpd_fib_get() that returned -EINPROGRESS and
+ * the khttpd_fib_collect() or khttpd_fib_cancel() that ends it.
+ */
+static inline bool khttpd_fib_waiting(const struct khttpd_fib_wait *wait)
+{
+	return wait->job;
+}
+
+#endif /* KHTTPD_FIB_H */
