@@ -30,6 +30,7 @@
 #include <net/tcp.h>
 
 #include "http/conn_internal.h"
+#include "http/sock.h"
 
 /* Connections have their own slab cache: no rounding up to kmalloc-2k. */
 static struct kmem_cache *conn_cache;
@@ -134,8 +135,9 @@ void conn_close(struct khttpd_conn *conn)
 
 /*
  * Close after a response: send FIN, then read and drop what the client
- * still sends for a moment, so that closing with unread bytes does not
- * turn into a reset that destroys the response before the client read it.
+ * still sends for a moment (khttpd_sock_drain()), so that closing with
+ * unread bytes does not turn into a reset that destroys the response
+ * before the client read it.
  */
 void conn_start_linger(struct khttpd_conn *conn)
 {
@@ -147,18 +149,8 @@ void conn_start_linger(struct khttpd_conn *conn)
 
 static void conn_linger(struct khttpd_conn *conn)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	char drop[256];
-	struct kvec vec = { .iov_base = drop, .iov_len = sizeof(drop) };
-	int n;
-
-	do {
-		n = kernel_recvmsg(conn->sock, &msg, &vec, 1, sizeof(drop),
-				   MSG_DONTWAIT);
-		if (n > 0)
-			conn->lingered += n;
-	} while (n > 0 && conn->lingered < LINGER_BYTES);
-	if (n != -EAGAIN || conn->lingered >= LINGER_BYTES)
+	if (khttpd_sock_drain(conn->sock, &conn->lingered,
+			      KHTTPD_LINGER_BYTES) != -EAGAIN)
 		conn_close(conn);
 }
 

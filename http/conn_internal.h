@@ -25,7 +25,6 @@
 
 #define RX_INITIAL		2048
 #define LINGER_TIME		(2 * HZ)
-#define LINGER_BYTES		(1 << 20)
 #define RUN_BUDGET		64
 
 enum conn_flags {

@@ -20,6 +20,7 @@
 #include "http/server.h"
 #include "http/stats.h"
 #include "http/proto/response.h"
+#include "http/sock.h"
 
 /*
  * Accepted sockets are clones of the listener and inherit this callback
@@ -46,13 +47,14 @@ static void refuse(struct socket *sock)
 		"503 Service Unavailable: too many connections\n";
 	struct http_response_head h = {
 		.status = 503,
-		.content_type = "text/plain; charset=utf-8",
+		.content_type = HTTP_TEXT_PLAIN,
 		.content_length = sizeof(body) - 1,
 		.close = true,
 		.extra = "Retry-After: 1\r\n",
 	};
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
 	struct kvec vec[2];
+	u32 dropped = 0;
 	char buf[256];
 	int n;
 
@@ -65,17 +67,9 @@ static void refuse(struct socket *sock)
 		kernel_sendmsg(sock, &msg, vec, 2, n + sizeof(body) - 1);
 	}
 	khttpd_stat_status(503);
-	/*
-	 * Closing with unread bytes sends a reset, which may destroy the 503
-	 * before the client reads it: send FIN, drop what already came.
-	 */
+	/* A lingering close, as short as can be: drop what already came. */
 	kernel_sock_shutdown(sock, SHUT_WR);
-	do {
-		vec[0].iov_base = buf;
-		vec[0].iov_len = sizeof(buf);
-		n = kernel_recvmsg(sock, &msg, vec, 1, sizeof(buf),
-				   MSG_DONTWAIT);
-	} while (n > 0);
+	khttpd_sock_drain(sock, &dropped, KHTTPD_LINGER_BYTES);
 	sock_release(sock);
 }
 

@@ -98,7 +98,7 @@ static int route_fib(const char *rest, size_t len, const char *query,
 }
 
 int khttpd_route(const char *target, size_t len, struct khttpd_route *out,
-	       const char **reason)
+		 const char **reason)
 {
 	struct http_target t;
 	const char *path, *slash;

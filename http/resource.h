@@ -61,6 +61,6 @@ struct khttpd_route {
  * Return: 0 (see @out->kind), or 400 (Bad Request) with @reason.
  */
 int khttpd_route(const char *target, size_t len, struct khttpd_route *out,
-	       const char **reason);
+		 const char **reason);
 
 #endif /* KHTTPD_RESOURCE_H */

@@ -7,12 +7,11 @@
 #include <linux/ktime.h>
 #include <linux/slab.h>
 
-#include "http/proto/conditional.h"
 #include "http/conn_internal.h"
+#include "http/proto/conditional.h"
+#include "http/proto/response.h"
 #include "http/resource.h"
 #include "http/static.h"
-
-static const char text_type[] = "text/plain; charset=utf-8";
 
 #define INDEX_TEXT							\
 	"khttpd - an in-kernel HTTP/1.1 server of Fibonacci numbers\n"	\
@@ -55,7 +54,7 @@ static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
 	/* From the request's first byte to the response's head. */
 	total.total = ktime_get_ns() - conn->head_start_ns;
 	fib_headers(extra, sizeof(extra), n, base, cache, &total);
-	return conn_start_response(conn, 200, body, text_type, extra,
+	return conn_start_response(conn, 200, body, HTTP_TEXT_PLAIN, extra,
 				   head_only);
 }
 
@@ -171,7 +170,7 @@ static int conn_static(struct khttpd_conn *conn,
 
 /* A complete request head: answer it (or start its computation). */
 int conn_dispatch(struct khttpd_conn *conn,
-			 const struct http_request *req)
+		  const struct http_request *req)
 {
 	struct khttpd_server *srv = conn->srv;
 	bool head_only = req->method == HTTP_METHOD_HEAD;
@@ -195,7 +194,7 @@ int conn_dispatch(struct khttpd_conn *conn,
 		return conn_error(conn, 405, "only GET and HEAD are allowed",
 				  false, false);
 	status = khttpd_route(conn->rx + req->target.off, req->target.len,
-			    &route, &reason);
+			      &route, &reason);
 	if (status)
 		return conn_error(conn, status, reason, false, head_only);
 	switch (route.kind) {
@@ -224,5 +223,6 @@ int conn_dispatch(struct khttpd_conn *conn,
 	}
 	if (!body)
 		return -ENOMEM;
-	return conn_start_response(conn, 200, body, text_type, NULL, head_only);
+	return conn_start_response(conn, 200, body, HTTP_TEXT_PLAIN, NULL,
+				   head_only);
 }

@@ -21,10 +21,11 @@
 
 #include "http/conn_internal.h"
 #include "http/proto/response.h"
+#include "http/sock.h"
 
 int conn_start_response(struct khttpd_conn *conn, int status,
-			       struct khttpd_body *body, const char *type,
-			       const char *extra, bool head_only)
+			struct khttpd_body *body, const char *type,
+			const char *extra, bool head_only)
 {
 	struct http_response_head h = {
 		.status = status,
@@ -61,10 +62,9 @@ int conn_start_response(struct khttpd_conn *conn, int status,
  * @close ends the connection.
  */
 int conn_error_with(struct khttpd_conn *conn, int status,
-			   const char *reason, const char *extra, bool close,
-			   bool head_only)
+		    const char *reason, const char *extra, bool close,
+		    bool head_only)
 {
-	static const char type[] = "text/plain; charset=utf-8";
 	struct khttpd_body *body;
 
 	if (close)
@@ -73,11 +73,12 @@ int conn_error_with(struct khttpd_conn *conn, int status,
 				  http_status_reason(status), reason);
 	if (!body)
 		return -ENOMEM;
-	return conn_start_response(conn, status, body, type, extra, head_only);
+	return conn_start_response(conn, status, body, HTTP_TEXT_PLAIN, extra,
+				   head_only);
 }
 
 int conn_error(struct khttpd_conn *conn, int status,
-		      const char *reason, bool close, bool head_only)
+	       const char *reason, bool close, bool head_only)
 {
 	const char *extra = NULL;
 
@@ -92,12 +93,7 @@ int conn_error(struct khttpd_conn *conn, int status,
 static int send_copy(struct khttpd_conn *conn, const void *p, size_t len,
 		     bool more)
 {
-	struct msghdr msg = {
-		.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL | (more ? MSG_MORE : 0),
-	};
-	struct kvec vec = { .iov_base = (void *)p, .iov_len = len };
-
-	return kernel_sendmsg(conn->sock, &msg, &vec, 1, len);
+	return khttpd_sock_send(conn->sock, p, len, more);
 }
 
 /*

@@ -13,6 +13,9 @@
 /* Length of an IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT". */
 #define HTTP_DATE_LEN 29
 
+/* The media type of every plain-text body khttpd makes. */
+#define HTTP_TEXT_PLAIN "text/plain; charset=utf-8"
+
 /* No Content-Length header: the body is chunked or absent by status. */
 #define HTTP_NO_LENGTH ((u64)-1)
 
