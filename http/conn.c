@@ -212,10 +212,11 @@ static int conn_recv(struct khttpd_conn *conn)
 }
 
 /*
- * Parse and act on what the buffer holds.  Return 1 if something was done,
- * 0 if more bytes are needed, or -errno to close at once.
+ * Parse and act on what the buffer holds: 0, with *@progress set if
+ * something was done (false: more bytes are needed), or -errno to close
+ * at once.
  */
-static int conn_process(struct khttpd_conn *conn)
+static int conn_process(struct khttpd_conn *conn, bool *progress)
 {
 	struct http_request req;
 	enum http_result r;
@@ -223,14 +224,16 @@ static int conn_process(struct khttpd_conn *conn)
 	size_t used = 0;
 	int status;
 
+	*progress = false;
 	if (conn->in_body) {
 		r = http_skip_body(&conn->parser, conn->rx, conn->rx_len, &used);
 		rx_consume(conn, used);
+		*progress = used || r != HTTP_NEED_MORE;
 		if (r == HTTP_NEED_MORE)
-			return used ? 1 : 0;
+			return 0;
 		conn->in_body = false;
 		if (r == HTTP_BODY_DONE)
-			return 1;
+			return 0;
 		goto bad_request;
 	}
 	if (conn->tx_active || khttpd_fib_waiting(&conn->wait) ||
@@ -243,10 +246,11 @@ static int conn_process(struct khttpd_conn *conn)
 	}
 	r = http_parse_head(&conn->parser, conn->rx, conn->rx_len, &req);
 	if (r == HTTP_NEED_MORE) {
-		if (conn->rx_len >= http_head_buffer_size(&conn->srv->cfg.limits))
-			return conn_error(conn, 431, "request head too large",
-					  true, false) ?: 1;
-		return 0;
+		if (conn->rx_len < http_head_buffer_size(&conn->srv->cfg.limits))
+			return 0;
+		*progress = true;
+		return conn_error(conn, 431, "request head too large", true,
+				  false);
 	}
 	if (r == HTTP_ERROR)
 		goto bad_request;
@@ -254,40 +258,48 @@ static int conn_process(struct khttpd_conn *conn)
 	status = conn_dispatch(conn, &req);
 	rx_consume(conn, req.head_len);
 	conn->in_body = true;
-	return status ?: 1;
+	*progress = true;
+	return status;
 
 bad_request:
+	*progress = true;
 	status = http_parser_error(&conn->parser, &reason);
 	if (conn->tx_active || khttpd_fib_waiting(&conn->wait)) {
 		/* A bad body while answering: finish that answer, then go. */
 		conn->close_after = true;
-		return 1;
+		return 0;
 	}
 	return conn_error(conn, status ?: 400, reason ?: "bad request", true,
-			  false) ?: 1;
+			  false);
 }
 
-/* One pass of the state machine: 1 if it did anything, 0, or -errno. */
-static int conn_step(struct khttpd_conn *conn)
+/*
+ * One pass of the state machine: 0, with *@progress set if it did
+ * anything, or -errno to close.
+ */
+static int conn_step(struct khttpd_conn *conn, bool *progress)
 {
-	int did = 0, err, n;
+	bool processed;
+	int err, n;
 
+	*progress = false;
 	if (conn->tx_active) {
 		err = conn_send(conn);
 		if (err)
 			return err;
 		if (!conn->tx_active) {
-			did = 1;
+			*progress = true;
 			if (conn->close_after) {
 				conn_start_linger(conn);
+				*progress = false;
 				return 0;
 			}
 		}
 	}
-	err = conn_process(conn);
-	if (err < 0)
+	err = conn_process(conn, &processed);
+	if (err)
 		return err;
-	did |= err;
+	*progress |= processed;
 	if (!conn->peer_closed &&
 	    (!conn->close_after || khttpd_fib_waiting(&conn->wait))) {
 		n = conn_recv(conn);
@@ -295,30 +307,31 @@ static int conn_step(struct khttpd_conn *conn)
 			/* Only watching for the client to go away. */
 			conn->rx_len = 0;
 		} else if (n > 0) {
-			did = 1;
+			*progress = true;
 		} else if (n == 0) {
 			conn->peer_closed = true;
-			did = 1;
+			*progress = true;
 		} else if (n != -EAGAIN && n != -ENOSPC) {
 			return n;
 		}
 	}
-	return did;
+	return 0;
 }
 
 static void conn_run(struct khttpd_conn *conn)
 {
-	int budget = RUN_BUDGET, r;
+	int budget = RUN_BUDGET;
+	bool progress;
 
 	do {
-		r = conn_step(conn);
-		if (r < 0 || test_bit(CONN_DEAD, &conn->flags)) {
+		if (conn_step(conn, &progress) ||
+		    test_bit(CONN_DEAD, &conn->flags)) {
 			conn_close(conn);
 			return;
 		}
 		if (conn->lingering)
 			return;
-	} while (r > 0 && --budget);
+	} while (progress && --budget);
 	if (!budget) {
 		/* Let other connections run; come back later. */
 		queue_work(conn->srv->io_wq, &conn->io_work);

@@ -142,8 +142,9 @@ void conn_finish_job(struct khttpd_conn *conn)
 }
 
 /*
- * A file or directory from the document root.  Return 1 if @index_only and
- * there is no index.html (the caller answers), else as conn_start_response().
+ * A file or directory from the document root.  -ENOENT if @index_only and
+ * there is no index.html (the caller answers), else as
+ * conn_start_response().
  */
 static int conn_static(struct khttpd_conn *conn,
 		       const struct http_request *req, bool index_only)
@@ -157,7 +158,7 @@ static int conn_static(struct khttpd_conn *conn,
 		return -ENOMEM;
 	khttpd_static_serve(conn->srv, conn->rx, req, index_only, r);
 	if (!r->status)
-		err = 1;
+		err = -ENOENT;
 	else if (r->body || r->status == 304)
 		err = conn_start_response(conn, r->status, r->body, r->type,
 					  r->extra, head_only || !r->body);
@@ -201,7 +202,7 @@ int conn_dispatch(struct khttpd_conn *conn,
 	case KHTTPD_ROUTE_INDEX:
 		if (srv->has_docroot) {
 			status = conn_static(conn, req, true);
-			if (status <= 0)
+			if (status != -ENOENT)
 				return status;
 		}
 		body = khttpd_body_printf("%s", INDEX_TEXT);
