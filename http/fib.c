@@ -39,17 +39,19 @@ u64 khttpd_fib_key(u32 n, u32 base)
 }
 
 /**
- * khttpd_fib_etag() - the entity-tag of F(@n) in @base, quotes included
- * @buf: where to write it
- * @size: bytes at @buf (40 is always enough)
+ * khttpd_fib_etag() - append the entity-tag of F(@n) in @base, quotes
+ * included ("fib-N-BASE": one per representation, never changing)
+ * @o: the output
  * @n: N
  * @base: 10 or 16
- *
- * Return: its length.
  */
-int khttpd_fib_etag(char *buf, size_t size, u32 n, u32 base)
+void khttpd_fib_etag(struct http_out *o, u32 n, u32 base)
 {
-	return scnprintf(buf, size, "\"fib-%u-%u\"", n, base);
+	http_out_str(o, "\"fib-");
+	http_out_u64(o, n);
+	http_out_str(o, "-");
+	http_out_u64(o, base);
+	http_out_str(o, "\"");
 }
 
 /**

@@ -18,6 +18,7 @@
 #include <linux/workqueue.h>
 
 #include "cache/body.h"
+#include "http/proto/response.h"
 
 /**
  * struct khttpd_timing - where a /fib response's time went, nanoseconds
@@ -115,7 +116,7 @@ int khttpd_fib_collect(struct khttpd_fib_wait *wait,
 		       struct khttpd_fib_result *res);
 void khttpd_fib_cancel(struct khttpd_fib_wait *wait);
 u64 khttpd_fib_key(u32 n, u32 base);
-int khttpd_fib_etag(char *buf, size_t size, u32 n, u32 base);
+void khttpd_fib_etag(struct http_out *o, u32 n, u32 base);
 int khttpd_fib_text(u32 n, u32 base, struct khttpd_body **out,
 		    bool (*cancelled)(void *arg), void *arg,
 		    struct khttpd_timing *timing);

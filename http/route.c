@@ -21,27 +21,33 @@
 	"GET /stats          counters, as JSON\n"
 
 /* Everything a /fib response says besides its status and body. */
-static void fib_headers(char *buf, size_t size, u32 n, u32 base,
-			const char *cache, const struct khttpd_timing *t)
+static int fib_headers(char *buf, size_t size, u32 n, u32 base,
+		       const char *cache, const struct khttpd_timing *t)
 {
-	int len;
+	struct http_out o = { .buf = buf, .size = size };
 
-	len = scnprintf(buf, size, "ETag: ");
-	len += khttpd_fib_etag(buf + len, size - len, n, base);
-	len += scnprintf(buf + len, size - len,
-			 "\r\nCache-Control: public, max-age=31536000, immutable\r\n");
-	if (!t)
-		return;
-	scnprintf(buf + len, size - len,
-		  "X-Cache: %s\r\nServer-Timing: parse;dur=%llu.%03llu, "
-		  "queue;dur=%llu.%03llu, compute;dur=%llu.%03llu, "
-		  "convert;dur=%llu.%03llu, total;dur=%llu.%03llu, "
-		  "cache;desc=%s\r\n",
-		  cache, t->parse / 1000000, t->parse / 1000 % 1000,
-		  t->queue / 1000000, t->queue / 1000 % 1000,
-		  t->compute / 1000000, t->compute / 1000 % 1000,
-		  t->convert / 1000000, t->convert / 1000 % 1000,
-		  t->total / 1000000, t->total / 1000 % 1000, cache);
+	http_out_str(&o, "ETag: ");
+	khttpd_fib_etag(&o, n, base);
+	http_out_str(&o, "\r\nCache-Control: public, max-age=31536000, immutable\r\n");
+	if (t) {
+		http_out_str(&o, "X-Cache: ");
+		http_out_str(&o, cache);
+		http_out_str(&o, "\r\nServer-Timing: parse;dur=");
+		http_out_ms(&o, t->parse);
+		http_out_str(&o, ", queue;dur=");
+		http_out_ms(&o, t->queue);
+		http_out_str(&o, ", compute;dur=");
+		http_out_ms(&o, t->compute);
+		http_out_str(&o, ", convert;dur=");
+		http_out_ms(&o, t->convert);
+		http_out_str(&o, ", total;dur=");
+		http_out_ms(&o, t->total);
+		http_out_str(&o, ", cache;desc=");
+		http_out_str(&o, cache);
+		http_out_str(&o, "\r\n");
+	}
+	http_out_mem(&o, "", 1);	/* the NUL: it is a string */
+	return http_out_done(&o);
 }
 
 static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
@@ -53,7 +59,10 @@ static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
 
 	/* From the request's first byte to the response's head. */
 	total.total = ktime_get_ns() - conn->head_start_ns;
-	fib_headers(extra, sizeof(extra), n, base, cache, &total);
+	if (fib_headers(extra, sizeof(extra), n, base, cache, &total) < 0) {
+		khttpd_body_put(body);
+		return -ENOSPC;		/* cannot happen: 384 bytes hold it */
+	}
 	return conn_start_response(conn, 200, body, HTTP_TEXT_PLAIN, extra,
 				   head_only);
 }
@@ -84,13 +93,13 @@ static bool fib_not_modified(struct khttpd_conn *conn,
 			     const struct http_request *req, u32 n, u32 base)
 {
 	char etag[40];
-	int len;
+	struct http_out o = { .buf = etag, .size = sizeof(etag) };
 
 	if (!req->has_if_none_match)
 		return false;
-	len = khttpd_fib_etag(etag, sizeof(etag), n, base);
+	khttpd_fib_etag(&o, n, base);
 	return http_etag_match(conn->rx + req->if_none_match.off,
-			       req->if_none_match.len, etag, len);
+			       req->if_none_match.len, etag, o.pos);
 }
 
 static int conn_route_fib(struct khttpd_conn *conn,
@@ -103,7 +112,8 @@ static int conn_route_fib(struct khttpd_conn *conn,
 	int err;
 
 	if (fib_not_modified(conn, req, n, base)) {
-		fib_headers(extra, sizeof(extra), n, base, NULL, NULL);
+		if (fib_headers(extra, sizeof(extra), n, base, NULL, NULL) < 0)
+			return -ENOSPC;
 		return conn_start_response(conn, 304, NULL, NULL, extra, true);
 	}
 	err = khttpd_fib_get(&conn->srv->fib, n, base, &conn->wait, &res);

@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/percpu.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -22,6 +23,30 @@
 #include "http/conn_internal.h"
 #include "http/proto/response.h"
 #include "http/sock.h"
+
+/*
+ * The Date value changes once a second: each CPU formats it when the
+ * second has moved on and copies it for every other response.
+ */
+struct date_cache {
+	s64 second;
+	char text[HTTP_DATE_LEN + 1];
+};
+
+static DEFINE_PER_CPU(struct date_cache, date_cache) = { .second = -1 };
+
+/* The Date value of now, HTTP_DATE_LEN bytes, into @out. */
+static void conn_date(char *out)
+{
+	s64 now = ktime_get_real_seconds();
+	struct date_cache *dc = get_cpu_ptr(&date_cache);
+
+	if (dc->second != now &&
+	    http_format_date(dc->text, sizeof(dc->text), now) > 0)
+		dc->second = now;
+	memcpy(out, dc->text, HTTP_DATE_LEN);
+	put_cpu_ptr(&date_cache);
+}
 
 int conn_start_response(struct khttpd_conn *conn, int status,
 			struct khttpd_body *body, const char *type,
@@ -35,10 +60,11 @@ int conn_start_response(struct khttpd_conn *conn, int status,
 		.close = conn->close_after,
 		.extra = extra,
 	};
+	char date[HTTP_DATE_LEN];
 	int n;
 
-	n = http_format_head(conn->head, sizeof(conn->head), &h,
-			     ktime_get_real_seconds());
+	conn_date(date);
+	n = http_format_head_at(conn->head, sizeof(conn->head), &h, date);
 	if (n < 0) {
 		khttpd_body_put(body);
 		return n;

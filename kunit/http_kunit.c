@@ -32,8 +32,8 @@ static void http_head_exact_size(struct kunit *test)
 	int n = http_format_head(buf, sizeof(buf), &h, 0);
 
 	KUNIT_ASSERT_GT(test, n, 0);
-	KUNIT_EXPECT_EQ(test, http_format_head(buf, n + 1, &h, 0), n);
-	KUNIT_EXPECT_EQ(test, http_format_head(buf, n, &h, 0), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, http_format_head(buf, n, &h, 0), n);
+	KUNIT_EXPECT_EQ(test, http_format_head(buf, n - 1, &h, 0), -ENOSPC);
 	buf[n] = '\0';
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "HTTP/1.1 404 Not Found\r\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "Content-Length: 10\r\n"));

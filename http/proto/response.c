@@ -72,6 +72,74 @@ static void civil_from_days(s64 days, s64 *year, int *month, int *day)
 }
 
 /**
+ * http_out_mem() - append bytes
+ * @o: the output
+ * @p: the bytes
+ * @len: how many
+ *
+ * On overflow nothing more is written and @o->pos becomes @o->size + 1,
+ * so the caller checks once, at the end (http_out_done()).
+ */
+void http_out_mem(struct http_out *o, const void *p, size_t len)
+{
+	if (o->pos > o->size || len > o->size - o->pos) {
+		o->pos = o->size + 1;
+		return;
+	}
+	memcpy(o->buf + o->pos, p, len);
+	o->pos += len;
+}
+
+/**
+ * http_out_str() - append a NUL-terminated string, without its NUL
+ * @o: the output
+ * @s: the string
+ */
+void http_out_str(struct http_out *o, const char *s)
+{
+	http_out_mem(o, s, strlen(s));
+}
+
+/* @v in decimal, at least @width digits (zero-padded). */
+static void out_u64_width(struct http_out *o, u64 v, int width)
+{
+	char d[20];
+	int n = 0;
+
+	do {
+		d[sizeof(d) - 1 - n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (n < width && n < (int)sizeof(d))
+		d[sizeof(d) - 1 - n++] = '0';
+	http_out_mem(o, d + sizeof(d) - n, n);
+}
+
+/**
+ * http_out_u64() - append an unsigned integer in decimal
+ * @o: the output
+ * @v: the value
+ */
+void http_out_u64(struct http_out *o, u64 v)
+{
+	out_u64_width(o, v, 1);
+}
+
+/**
+ * http_out_ms() - append a duration as milliseconds with three decimals
+ * @o: the output
+ * @ns: the duration in nanoseconds; "12.345" for 12,345,678
+ *
+ * The unit and precision of the W3C Server-Timing "dur" parameter.
+ */
+void http_out_ms(struct http_out *o, u64 ns)
+{
+	http_out_u64(o, ns / 1000000);
+	http_out_mem(o, ".", 1);
+	out_u64_width(o, ns / 1000 % 1000, 3);
+}
+
+/**
  * http_format_date() - format a time as an HTTP date (IMF-fixdate)
  * @buf: destination
  * @size: size of @buf, at least HTTP_DATE_LEN + 1
@@ -89,6 +157,7 @@ int http_format_date(char *buf, size_t size, s64 unix_seconds)
 		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
 	};
+	struct http_out o = { .buf = buf, .size = size };
 	s64 days, secs, year, wday;
 	int month, day;
 
@@ -106,33 +175,70 @@ int http_format_date(char *buf, size_t size, s64 unix_seconds)
 	wday = days % 7;
 	if (wday < 0)
 		wday += 7;
-	snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-		 wdays[wday], day, months[month - 1], (int)year,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	http_out_mem(&o, wdays[wday], 3);
+	http_out_mem(&o, ", ", 2);
+	out_u64_width(&o, day, 2);
+	http_out_mem(&o, " ", 1);
+	http_out_mem(&o, months[month - 1], 3);
+	http_out_mem(&o, " ", 1);
+	out_u64_width(&o, year, 4);
+	http_out_mem(&o, " ", 1);
+	out_u64_width(&o, secs / 3600, 2);
+	http_out_mem(&o, ":", 1);
+	out_u64_width(&o, secs / 60 % 60, 2);
+	http_out_mem(&o, ":", 1);
+	out_u64_width(&o, secs % 60, 2);
+	http_out_mem(&o, " GMT", 5);	/* with the NUL */
 	return HTTP_DATE_LEN;
 }
 
-/*
- * Append formatted text at *pos; on overflow remember it in *pos = size so
- * that the caller checks once at the end.
+/**
+ * http_format_head_at() - format a response's status line and header block
+ * @buf: destination
+ * @size: size of @buf
+ * @head: what to say
+ * @date: the Date value, HTTP_DATE_LEN bytes (http_format_date())
+ *
+ * Like http_format_head(), for a caller that formats the date once and
+ * uses it for many responses.  No printf: every byte is copied or is a
+ * digit of a number.
+ *
+ * Return: as http_format_head().
  */
-static __printf(4, 5) void append(char *buf, size_t size, size_t *pos,
-				  const char *fmt, ...);
-
-static void append(char *buf, size_t size, size_t *pos, const char *fmt, ...)
+int http_format_head_at(char *buf, size_t size,
+			const struct http_response_head *head,
+			const char *date)
 {
-	va_list ap;
-	int n;
+	struct http_out o = { .buf = buf, .size = size };
 
-	if (*pos >= size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *pos, size - *pos, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size - *pos)
-		*pos = size;
-	else
-		*pos += n;
+	if (head->status < 100 || head->status > 599 ||
+	    (head->chunked && head->content_length != HTTP_NO_LENGTH))
+		return -EINVAL;
+	http_out_str(&o, "HTTP/1.1 ");
+	http_out_u64(&o, head->status);
+	http_out_mem(&o, " ", 1);
+	http_out_str(&o, http_status_reason(head->status));
+	http_out_str(&o, "\r\nDate: ");
+	http_out_mem(&o, date, HTTP_DATE_LEN);
+	http_out_str(&o, "\r\nServer: khttpd\r\n");
+	if (head->content_type) {
+		http_out_str(&o, "Content-Type: ");
+		http_out_str(&o, head->content_type);
+		http_out_str(&o, "\r\n");
+	}
+	if (head->content_length != HTTP_NO_LENGTH) {
+		http_out_str(&o, "Content-Length: ");
+		http_out_u64(&o, head->content_length);
+		http_out_str(&o, "\r\n");
+	}
+	if (head->chunked)
+		http_out_str(&o, "Transfer-Encoding: chunked\r\n");
+	if (head->close)
+		http_out_str(&o, "Connection: close\r\n");
+	if (head->extra)
+		http_out_str(&o, head->extra);
+	http_out_str(&o, "\r\n");
+	return http_out_done(&o);
 }
 
 /**
@@ -153,27 +259,8 @@ int http_format_head(char *buf, size_t size,
 		     const struct http_response_head *head, s64 now)
 {
 	char date[HTTP_DATE_LEN + 1];
-	size_t pos = 0;
 
-	if (head->status < 100 || head->status > 599 ||
-	    (head->chunked && head->content_length != HTTP_NO_LENGTH))
-		return -EINVAL;
 	if (http_format_date(date, sizeof(date), now) < 0)
 		return -EINVAL;
-	append(buf, size, &pos, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: khttpd\r\n",
-	       head->status, http_status_reason(head->status), date);
-	if (head->content_type)
-		append(buf, size, &pos, "Content-Type: %s\r\n",
-		       head->content_type);
-	if (head->content_length != HTTP_NO_LENGTH)
-		append(buf, size, &pos, "Content-Length: %llu\r\n",
-		       (unsigned long long)head->content_length);
-	if (head->chunked)
-		append(buf, size, &pos, "Transfer-Encoding: chunked\r\n");
-	if (head->close)
-		append(buf, size, &pos, "Connection: close\r\n");
-	if (head->extra)
-		append(buf, size, &pos, "%s", head->extra);
-	append(buf, size, &pos, "\r\n");
-	return pos >= size ? -ENOSPC : (int)pos;
+	return http_format_head_at(buf, size, head, date);
 }

@@ -38,8 +38,39 @@ struct http_response_head {
 	const char *extra;
 };
 
+/**
+ * struct http_out - bytes appended to a fixed buffer, printf-free
+ * @buf: the buffer
+ * @size: its size
+ * @pos: bytes written; @size + 1 once something did not fit
+ */
+struct http_out {
+	char *buf;
+	size_t size;
+	size_t pos;
+};
+
+void http_out_mem(struct http_out *o, const void *p, size_t len);
+void http_out_str(struct http_out *o, const char *s);
+void http_out_u64(struct http_out *o, u64 v);
+void http_out_ms(struct http_out *o, u64 ns);
+
+/**
+ * http_out_done() - the length written, or whether it overflowed
+ * @o: the output
+ *
+ * Return: the bytes written, or -ENOSPC if anything did not fit.
+ */
+static inline int http_out_done(const struct http_out *o)
+{
+	return o->pos > o->size ? -ENOSPC : (int)o->pos;
+}
+
 const char *http_status_reason(int status);
 int http_format_date(char *buf, size_t size, s64 unix_seconds);
+int http_format_head_at(char *buf, size_t size,
+			const struct http_response_head *head,
+			const char *date);
 int http_format_head(char *buf, size_t size,
 		     const struct http_response_head *head, s64 now);
 

@@ -60,9 +60,9 @@ static void test_head_framing(void)
 	KT_ASSERT(n == (int)strlen(want), "n=%d", n);
 	KT_EXPECT(!memcmp(out, want, n), "%.*s", n, out);
 
-	/* Exactly enough room, then one byte short. */
-	KT_EXPECT(http_format_head(out, n + 1, &h, 0) == n);
-	KT_EXPECT(http_format_head(out, n, &h, 0) == -ENOSPC);
+	/* Exactly enough room (no NUL is written), then one byte short. */
+	KT_EXPECT(http_format_head(out, n, &h, 0) == n);
+	KT_EXPECT(http_format_head(out, n - 1, &h, 0) == -ENOSPC);
 
 	h.chunked = true;
 	KT_EXPECT(http_format_head(out, sizeof(out), &h, 0) == -EINVAL);
@@ -72,6 +72,43 @@ static void test_head_framing(void)
 		  !strstr(out, "Content-Length"));
 	h.status = 99;
 	KT_EXPECT(http_format_head(out, sizeof(out), &h, 0) == -EINVAL);
+}
+
+static void test_out_numbers(void)
+{
+	static const struct {
+		u64 ns;
+		const char *want;
+	} ms[] = {
+		{ 0, "0.000" }, { 999, "0.000" }, { 1000, "0.001" },
+		{ 12345678, "12.345" }, { 1000000, "1.000" },
+		{ 18446744073709551615ULL, "18446744073709.551" },
+	};
+	char buf[32];
+	struct http_out o;
+	size_t i;
+
+	o = (struct http_out){ .buf = buf, .size = sizeof(buf) };
+	http_out_u64(&o, 0);
+	http_out_str(&o, " ");
+	http_out_u64(&o, 18446744073709551615ULL);
+	KT_EXPECT(http_out_done(&o) == 22);
+	KT_EXPECT(!memcmp(buf, "0 18446744073709551615", 22));
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		o = (struct http_out){ .buf = buf, .size = sizeof(buf) };
+		http_out_ms(&o, ms[i].ns);
+		KT_EXPECT(http_out_done(&o) == (int)strlen(ms[i].want) &&
+			  !memcmp(buf, ms[i].want, strlen(ms[i].want)),
+			  "%llu ns: '%.*s'", (unsigned long long)ms[i].ns,
+			  (int)o.pos, buf);
+	}
+	/* Overflow sticks: nothing after it is written or counted. */
+	o = (struct http_out){ .buf = buf, .size = 4 };
+	http_out_str(&o, "abc");
+	http_out_str(&o, "de");
+	http_out_str(&o, "f");
+	KT_EXPECT(http_out_done(&o) == -ENOSPC);
+	KT_EXPECT(!memcmp(buf, "abc", 3));
 }
 
 static void test_reasons(void)
@@ -88,6 +125,7 @@ int main(void)
 {
 	KT_RUN(test_dates);
 	KT_RUN(test_head_framing);
+	KT_RUN(test_out_numbers);
 	KT_RUN(test_reasons);
 	return ktest_summary("http-response");
 }
