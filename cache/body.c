@@ -12,23 +12,33 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "cache/body.h"
 
 /**
  * khttpd_body_alloc() - a body of @size bytes to fill in, one reference
- * @size: bytes; large bodies come from vmalloc
+ * @size: bytes
+ *
+ * A body of a page or more comes from vmalloc, always: its pages are then
+ * lent to TCP by reference on every send (send.c) instead of being copied
+ * into freshly zeroed socket pages.  kvmalloc() would return physically
+ * contiguous kmalloc memory for such sizes whenever it can, and that is
+ * not lent.  Smaller bodies are copied anyway and come from kmalloc.
  *
  * Return: the body (len = @size), or NULL.
  */
 struct khttpd_body *khttpd_body_alloc(size_t size)
 {
+	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
 	struct khttpd_body *body = kzalloc(sizeof(*body), GFP_KERNEL);
 
 	if (!body)
 		return NULL;
-	body->data = kvmalloc(size ? size : 1,
-			      GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+	if (size >= PAGE_SIZE)
+		body->data = __vmalloc(size, gfp);
+	else
+		body->data = kmalloc(size ? size : 1, gfp);
 	if (!body->data) {
 		kfree(body);
 		return NULL;

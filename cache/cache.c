@@ -14,7 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
-#include <linux/percpu_counter.h>
+#include <linux/percpu.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -42,8 +42,16 @@ static struct {
 	spinlock_t lock;		/* insert, evict, flush; the ring */
 	struct clock ring;
 	bool enabled;
-	atomic64_t hits, misses, inserts, evictions, rejected;
 } cache;
+
+/* Counted per CPU: a hit writes no cache line another CPU reads. */
+struct cache_counts {
+	u64 hits, misses, inserts, evictions, rejected;
+};
+
+static DEFINE_PER_CPU(struct cache_counts, cache_counts);
+
+#define cache_count(field) this_cpu_inc(cache_counts.field)
 
 /* Bytes an entry holding @body costs, as the allocators round them. */
 static size_t entry_charge(const struct khttpd_body *body)
@@ -79,13 +87,15 @@ static void entry_drop(struct cache_entry *e)
  */
 int khttpd_cache_init(size_t cap)
 {
-	int err;
+	int cpu;
 
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&cache_counts, cpu), 0,
+		       sizeof(struct cache_counts));
 	spin_lock_init(&cache.lock);
 	clock_init(&cache.ring, cap);
 	cache.enabled = cap > 0;
-	err = rhashtable_init(&cache.table, &cache_params);
-	return err;
+	return rhashtable_init(&cache.table, &cache_params);
 }
 
 /**
@@ -118,7 +128,10 @@ struct khttpd_body *khttpd_cache_get(u64 key)
 		clock_touch(&e->clock);
 	}
 	rcu_read_unlock();
-	atomic64_inc(body ? &cache.hits : &cache.misses);
+	if (body)
+		cache_count(hits);
+	else
+		cache_count(misses);
 	return body;
 }
 
@@ -141,7 +154,7 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body)
 		return;
 	charge = entry_charge(body);
 	if (charge > cache.ring.cap) {
-		atomic64_inc(&cache.rejected);
+		cache_count(rejected);
 		return;
 	}
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
@@ -152,7 +165,7 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body)
 	spin_lock(&cache.lock);
 	while ((victim = clock_victim(&cache.ring, charge))) {
 		entry_drop(container_of(victim, struct cache_entry, clock));
-		atomic64_inc(&cache.evictions);
+		cache_count(evictions);
 	}
 	if (rhashtable_lookup_insert_fast(&cache.table, &e->node,
 					  cache_params)) {
@@ -165,7 +178,7 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body)
 	clock_insert(&cache.ring, &e->clock, charge);
 	spin_unlock(&cache.lock);
 	khttpd_body_uncharge(body);
-	atomic64_inc(&cache.inserts);
+	cache_count(inserts);
 }
 
 /**
@@ -188,14 +201,22 @@ void khttpd_cache_flush(void)
  */
 void khttpd_cache_read_stats(struct khttpd_cache_stats *st)
 {
+	int cpu;
+
 	spin_lock(&cache.lock);
 	st->entries = cache.ring.count;
 	st->bytes = cache.ring.used;
 	st->cap = cache.ring.cap;
 	spin_unlock(&cache.lock);
-	st->hits = atomic64_read(&cache.hits);
-	st->misses = atomic64_read(&cache.misses);
-	st->inserts = atomic64_read(&cache.inserts);
-	st->evictions = atomic64_read(&cache.evictions);
-	st->rejected = atomic64_read(&cache.rejected);
+	st->hits = st->misses = st->inserts = st->evictions = 0;
+	st->rejected = 0;
+	for_each_possible_cpu(cpu) {
+		const struct cache_counts *c = per_cpu_ptr(&cache_counts, cpu);
+
+		st->hits += READ_ONCE(c->hits);
+		st->misses += READ_ONCE(c->misses);
+		st->inserts += READ_ONCE(c->inserts);
+		st->evictions += READ_ONCE(c->evictions);
+		st->rejected += READ_ONCE(c->rejected);
+	}
 }

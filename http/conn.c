@@ -212,6 +212,18 @@ static int conn_recv(struct khttpd_conn *conn)
 }
 
 /*
+ * Pipelining: while more requests wait in the buffer, the responses are
+ * corked, so that TCP sends full segments instead of one (or two, head
+ * and body) per response; the end of the work item's pass uncorks them,
+ * which pushes what is queued.
+ */
+static void conn_cork(struct khttpd_conn *conn, bool on)
+{
+	tcp_sock_set_cork(conn->sock->sk, on);
+	conn->corked = on;
+}
+
+/*
  * Parse and act on what the buffer holds: 0, with *@progress set if
  * something was done (false: more bytes are needed), or -errno to close
  * at once.
@@ -259,6 +271,8 @@ static int conn_process(struct khttpd_conn *conn, bool *progress)
 	rx_consume(conn, req.head_len);
 	conn->in_body = true;
 	*progress = true;
+	if (conn->rx_len && !conn->corked)
+		conn_cork(conn, true);
 	return status;
 
 bad_request:
@@ -362,8 +376,11 @@ static void conn_io_work(struct work_struct *work)
 		conn_linger(conn);
 	else
 		conn_run(conn);
-	if (!test_bit(CONN_DEAD, &conn->flags))
-		conn_arm_timer(conn);
+	if (test_bit(CONN_DEAD, &conn->flags))
+		return;
+	if (conn->corked)
+		conn_cork(conn, false);
+	conn_arm_timer(conn);
 }
 
 /* The computation waited for completed (under the service's spinlock). */

@@ -74,6 +74,7 @@ struct khttpd_conn {
 	bool peer_closed;
 	bool lingering;
 	bool close_after;
+	bool corked;		/* pipelined responses held for one push */
 	unsigned long request_start;
 	unsigned long idle_since;
 	unsigned long linger_start;
