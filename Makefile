@@ -64,7 +64,7 @@ $(GUEST_KO): $(MODULE_SRCS)
 	@tools/vm/deps.sh build
 	@mkdir -p $(GUEST_DIR)/module
 	@tar -cf - $(MODULE_SRCS) | tar -xf - -C $(GUEST_DIR)/module
-	$(MAKE) -C /lib/modules/$(GUEST_KVER)/build M=$(CURDIR)/$(GUEST_DIR)/module modules
+	$(MAKE) -C /lib/modules/$(GUEST_KVER)/build M=$(abspath $(GUEST_DIR))/module modules
 
 guest-module: $(GUEST_KO)
 

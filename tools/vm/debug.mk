@@ -34,7 +34,7 @@ debug-kernel:
 debug-module: debug-kernel
 	@mkdir -p $(DEBUG_DIR)/module
 	@tar -cf - $(MODULE_SRCS) | tar -xf - -C $(DEBUG_DIR)/module
-	@$(MAKE) -C $(DEBUG_KDIR) M=$(CURDIR)/$(DEBUG_DIR)/module modules \
+	@$(MAKE) -C $(DEBUG_KDIR) M=$(abspath $(DEBUG_DIR))/module modules \
 		>$(DEBUG_DIR)/module.log 2>&1; st=$$?; \
 		cat $(DEBUG_DIR)/module.log; exit $$st
 	@if grep -E 'warning:|error:|WARNING:' $(DEBUG_DIR)/module.log; then \
