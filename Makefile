@@ -20,8 +20,10 @@ PYTHON ?= /usr/bin/python3
 
 # Build against the running kernel when its headers exist; otherwise (and
 # always for `make run` / `make check`) against Debian's linux-headers-amd64,
-# the kernel the QEMU guest boots.
-GUEST_KVER = $(shell tools/vm/guest-kernel.sh version 2>/dev/null)
+# the kernel the QEMU guest boots.  GUEST_KVER is read once, when make
+# starts: on a fresh machine it is empty until tools/vm/deps.sh has
+# installed that package (see "the QEMU guest" below).
+GUEST_KVER := $(shell tools/vm/guest-kernel.sh version 2>/dev/null)
 ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
 KVER ?= $(shell uname -r)
 else
@@ -31,13 +33,25 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name '*sources.mk' \) 2>/dev/null) Kbuild
 
-.PHONY: all modules clean install run check deps guest-module initramfs \
-	check-unit check-kunit check-guest soak
+.PHONY: all modules kernel-headers clean install run check deps \
+	guest-module initramfs check-unit check-kunit check-guest soak \
+	_guest-module _initramfs _run _check-guest _soak
 
 all: modules
 
-modules:
+modules: kernel-headers
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# No KDIR=, no headers for the running kernel and no linux-headers-amd64
+# (a fresh machine): say what to install.
+kernel-headers:
+ifeq ($(KVER)$(filter-out file,$(origin KDIR)),)
+	@echo "khttpd: no kernel headers: /lib/modules/$(shell uname -r)/build is missing and linux-headers-amd64 is not installed." >&2
+	@echo "khttpd: install the running kernel's (apt-get install linux-headers-$(shell uname -r))," >&2
+	@echo "khttpd: or Debian's stock kernel's, the one make run boots (tools/vm/deps.sh build)," >&2
+	@echo "khttpd: or give a kernel build tree: make KDIR=/path/to/build." >&2
+	@exit 1
+endif
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -51,25 +65,40 @@ deps:
 	@tools/vm/deps.sh
 
 # ---- the QEMU guest -------------------------------------------------------
+#
+# Each public target that needs GUEST_KVER runs tools/vm/deps.sh, then does
+# its work as the internal target _NAME in a child make, which reads the
+# version anew (a fresh machine has no linux-headers-amd64 before deps.sh).
 
 GUEST_DIR = $(BUILD)/guest
 GUEST_KO = $(GUEST_DIR)/module/khttpd.ko
 GUEST_INITRD = $(GUEST_DIR)/initramfs.gz
 GUEST_KERNEL = $(KHTTPD_CACHE)/guest/$(GUEST_KVER)
 GUEST_FILES ?=
+GUEST_DEPS = build guest
+
+ifneq ($(filter _% $(GUEST_KO) $(GUEST_INITRD),$(MAKECMDGOALS)),)
+ifeq ($(GUEST_KVER),)
+$(error cannot find the guest kernel's version: linux-headers-amd64 is not installed (tools/vm/deps.sh build))
+endif
+endif
+
+guest-module: GUEST_DEPS = build
+guest-module initramfs run check-guest soak:
+	@tools/vm/deps.sh $(GUEST_DEPS)
+	@$(MAKE) --no-print-directory _$@
 
 # khttpd.ko for the guest, built in a copy of the tree so that a native
 # `make` in the source directory is left alone.
 $(GUEST_KO): $(MODULE_SRCS)
-	@tools/vm/deps.sh build
 	@mkdir -p $(GUEST_DIR)/module
 	@tar -cf - $(MODULE_SRCS) | tar -xf - -C $(GUEST_DIR)/module
-	$(MAKE) -C /lib/modules/$(GUEST_KVER)/build M=$(abspath $(GUEST_DIR))/module modules
+	$(MAKE) -C /lib/modules/$(GUEST_KVER)/build \
+		M=$(abspath $(GUEST_DIR))/module modules
 
-guest-module: $(GUEST_KO)
+_guest-module: $(GUEST_KO)
 
 $(GUEST_KERNEL)/vmlinuz:
-	@tools/vm/deps.sh build guest
 	@tools/vm/guest-kernel.sh fetch $(KHTTPD_CACHE)/guest >/dev/null
 
 $(GUEST_INITRD): $(GUEST_KO) $(GUEST_KERNEL)/vmlinuz tools/vm/init \
@@ -78,11 +107,9 @@ $(GUEST_INITRD): $(GUEST_KO) $(GUEST_KERNEL)/vmlinuz tools/vm/init \
 		--kver $(GUEST_KVER) --init tools/vm/init \
 		--file $(GUEST_KO):khttpd.ko $(addprefix --file ,$(GUEST_FILES))
 
-initramfs: $(GUEST_INITRD)
+_initramfs: $(GUEST_INITRD)
 
-run:
-	@tools/vm/deps.sh build guest
-	@$(MAKE) --no-print-directory initramfs
+_run: $(GUEST_INITRD)
 	@$(PYTHON) tools/vm/guest.py --kernel $(GUEST_KERNEL)/vmlinuz \
 		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/run \
 		--port $(PORT) --accel $(ACCEL) --module-args "$(KHTTPD_ARGS)"
@@ -120,16 +147,14 @@ check-kunit:
 	@tools/vm/deps.sh kunit
 	@kunit/run.sh $(BUILD)
 
-check-guest:
-	@tools/vm/deps.sh build guest
-	@$(MAKE) --no-print-directory initramfs
+# check-guest and soak run tools/vm/deps.sh, then these in a child make
+# (see "the QEMU guest").
+_check-guest: $(GUEST_INITRD)
 	@$(PYTHON) tools/testing/guest/run.py --kernel $(GUEST_KERNEL)/vmlinuz \
 		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/check --accel $(ACCEL)
 
 # The hostile-client cases, five times longer and larger (KHTTPD_SOAK).
-soak:
-	@tools/vm/deps.sh build guest
-	@$(MAKE) --no-print-directory initramfs
+_soak: $(GUEST_INITRD)
 	@KHTTPD_SOAK=1 $(PYTHON) tools/testing/guest/run.py \
 		--kernel $(GUEST_KERNEL)/vmlinuz --initrd $(GUEST_INITRD) \
 		--workdir $(GUEST_DIR)/soak --accel $(ACCEL) -m tests_hostile \
