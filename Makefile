@@ -35,7 +35,7 @@ MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name
 
 .PHONY: all modules kernel-headers clean install run check deps \
 	guest-module initramfs check-unit check-kunit check-guest soak \
-	_guest-module _initramfs _run _check-guest _soak
+	first-run-test _guest-module _initramfs _run _check-guest _soak
 
 all: modules
 
@@ -120,6 +120,11 @@ check:
 	@tools/vm/deps.sh
 	@tools/testing/run-suites $(BUILD)
 
+# make, run, check and the guest's targets as on a fresh machine, with
+# nothing installed (stubs; a few seconds).
+first-run-test:
+	@$(PYTHON) tools/testing/make/test_first_run.py
+
 include tools/testing/unit/unit.mk
 -include bignum/bignum.mk
 -include http/parser.mk
@@ -128,6 +133,7 @@ include tools/testing/unit/unit.mk
 -include tools/tools.mk
 
 UNIT_SUITES := http-response-test cache-clock-test
+UNIT_SUITES += first-run-test
 ifneq ($(wildcard bignum/bignum.mk),)
 UNIT_SUITES += bignum-test
 endif
