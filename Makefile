@@ -35,7 +35,8 @@ MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name
 
 .PHONY: all modules kernel-headers clean install run check deps \
 	guest-module initramfs check-unit check-kunit check-guest soak \
-	first-run-test _guest-module _initramfs _run _check-guest _soak
+	first-run-test ktest-test check-unit-matched \
+	_guest-module _initramfs _run _check-guest _soak
 
 all: modules
 
@@ -125,6 +126,14 @@ check:
 first-run-test:
 	@$(PYTHON) tools/testing/make/test_first_run.py
 
+# The harness's own filter and summary (tools/testing/unit/ktest.h).
+ktest-test:
+	@$(PYTHON) tools/testing/unit/test_ktest.py --cc "$(UNIT_CC) $(UNIT_CFLAGS)"
+
+# K=PATTERN, for the test targets: only the cases whose name contains
+# PATTERN.
+K ?=
+
 include tools/testing/unit/unit.mk
 -include bignum/bignum.mk
 -include http/parser.mk
@@ -133,7 +142,7 @@ include tools/testing/unit/unit.mk
 -include tools/tools.mk
 
 UNIT_SUITES := http-response-test cache-clock-test
-UNIT_SUITES += first-run-test
+UNIT_SUITES += first-run-test ktest-test
 ifneq ($(wildcard bignum/bignum.mk),)
 UNIT_SUITES += bignum-test
 endif
@@ -148,6 +157,22 @@ UNIT_SUITES += tools-test
 endif
 
 check-unit: $(UNIT_SUITES)
+
+# With K=, a suite without a matching case says so and passes; check-unit
+# fails if no suite ran one (KTEST_FILTER and KTEST_MATCHED, ktest.h).
+ifneq ($(K),)
+KTEST_MATCHED_FILE := $(abspath $(BUILD))/ktest-matched.$(shell echo $$PPID)
+check-unit: export KTEST_FILTER = $(K)
+check-unit: export KTEST_MATCHED = $(KTEST_MATCHED_FILE)
+check-unit: check-unit-matched
+check-unit-matched: $(UNIT_SUITES)
+	@n=$$(cat $(KTEST_MATCHED_FILE) 2>/dev/null | awk '{ n += $$2 } END { print n + 0 }'); \
+	rm -f $(KTEST_MATCHED_FILE); \
+	if [ "$$n" -eq 0 ]; then \
+		echo "check-unit: no test case matches K='$(K)'" >&2; exit 1; \
+	fi; \
+	echo "# check-unit: cases matching K='$(K)': $$n"
+endif
 
 check-kunit:
 	@tools/vm/deps.sh kunit
