@@ -131,7 +131,7 @@ ktest-test:
 	@$(PYTHON) tools/testing/unit/test_ktest.py --cc "$(UNIT_CC) $(UNIT_CFLAGS)"
 
 # K=PATTERN, for the test targets: only the cases whose name contains
-# PATTERN.
+# PATTERN (check-kunit: kunit.py's glob, suite[.case]).
 K ?=
 
 include tools/testing/unit/unit.mk
@@ -176,7 +176,7 @@ endif
 
 check-kunit:
 	@tools/vm/deps.sh kunit
-	@kunit/run.sh $(BUILD)
+	@kunit/run.sh $(BUILD) $(if $(K),'$(K)')
 
 # check-guest and soak run tools/vm/deps.sh, then these in a child make
 # (see "the QEMU guest").
