@@ -133,6 +133,7 @@ ktest-test:
 # K=PATTERN, for the test targets: only the cases whose name contains
 # PATTERN (check-kunit: kunit.py's glob, suite[.case]).
 K ?=
+GUEST_K = $(if $(K),-k '$(K)')
 
 include tools/testing/unit/unit.mk
 -include bignum/bignum.mk
@@ -182,13 +183,14 @@ check-kunit:
 # (see "the QEMU guest").
 _check-guest: $(GUEST_INITRD)
 	@$(PYTHON) tools/testing/guest/run.py --kernel $(GUEST_KERNEL)/vmlinuz \
-		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/check --accel $(ACCEL)
+		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/check --accel $(ACCEL) \
+		$(GUEST_K)
 
 # The hostile-client cases, five times longer and larger (KHTTPD_SOAK).
 _soak: $(GUEST_INITRD)
 	@KHTTPD_SOAK=1 $(PYTHON) tools/testing/guest/run.py \
 		--kernel $(GUEST_KERNEL)/vmlinuz --initrd $(GUEST_INITRD) \
 		--workdir $(GUEST_DIR)/soak --accel $(ACCEL) -m tests_hostile \
-		--suite-name soak
+		--suite-name soak $(GUEST_K)
 -include tools/bench/bench.mk
 -include tools/vm/debug.mk

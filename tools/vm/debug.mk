@@ -52,4 +52,4 @@ check-debug: debug-initramfs
 	@$(PYTHON) tools/testing/guest/run.py --kernel $(DEBUG_KERNEL) \
 		--initrd $(DEBUG_INITRD) --workdir $(DEBUG_DIR)/check \
 		--accel $(ACCEL) --mem $(DEBUG_MEM) --slow $(DEBUG_SLOW) \
-		--kmemleak --suite-name guest-debug $(DEBUG_ARGS)
+		--kmemleak --suite-name guest-debug $(GUEST_K) $(DEBUG_ARGS)
