@@ -8,7 +8,9 @@
 #   make check      every test suite; ends with "N passed, N failed"
 #   make install    install khttpd.ko into /lib/modules/$(KVER)/extra
 #
-# See README.md.
+# K=PATTERN runs only the test cases whose name contains PATTERN, in
+# check-unit, check-guest, soak and check-debug (check-kunit: kunit.py's
+# glob, 'suite[.case]').  See README.md.
 
 BUILD ?= build
 KHTTPD_CACHE ?= $(HOME)/.cache/khttpd
@@ -194,3 +196,4 @@ _soak: $(GUEST_INITRD)
 		--suite-name soak $(GUEST_K)
 -include tools/bench/bench.mk
 -include tools/vm/debug.mk
+

@@ -8,6 +8,7 @@
 #   make debug-initramfs  the guest's initramfs for it (virtio built in)
 #   make check-debug      boot it, run tools/testing/guest/run.py, then a
 #                         kmemleak scan; prints "# guest-debug: pass=P fail=F"
+#                         (K=PATTERN: only the cases whose name contains it)
 #
 # See Documentation/debug-kernel.md.
 
