@@ -7,6 +7,7 @@
 #                   127.0.0.1:$(PORT) until Ctrl-C (installs what is missing)
 #   make check      every test suite; ends with "N passed, N failed"
 #   make install    install khttpd.ko into /lib/modules/$(KVER)/extra
+#   make help       every target and the main variables, one line each
 #
 # K=PATTERN runs only the test cases whose name contains PATTERN, in
 # check-unit, check-guest, soak and check-debug (check-kunit: kunit.py's
@@ -37,7 +38,7 @@ MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name
 
 .PHONY: all modules kernel-headers clean install run check deps \
 	guest-module initramfs check-unit check-kunit check-guest soak \
-	first-run-test ktest-test check-unit-matched \
+	first-run-test ktest-test help-test check-unit-matched \
 	_guest-module _initramfs _run _check-guest _soak
 
 all: modules
@@ -128,6 +129,10 @@ check:
 first-run-test:
 	@$(PYTHON) tools/testing/make/test_first_run.py
 
+# make help lists exactly the public targets, on one screen.
+help-test:
+	@$(PYTHON) tools/testing/make/test_help.py
+
 # The harness's own filter and summary (tools/testing/unit/ktest.h).
 ktest-test:
 	@$(PYTHON) tools/testing/unit/test_ktest.py --cc "$(UNIT_CC) $(UNIT_CFLAGS)"
@@ -145,7 +150,7 @@ include tools/testing/unit/unit.mk
 -include tools/tools.mk
 
 UNIT_SUITES := http-response-test cache-clock-test
-UNIT_SUITES += first-run-test ktest-test
+UNIT_SUITES += first-run-test ktest-test help-test
 ifneq ($(wildcard bignum/bignum.mk),)
 UNIT_SUITES += bignum-test
 endif
@@ -197,3 +202,52 @@ _soak: $(GUEST_INITRD)
 -include tools/bench/bench.mk
 -include tools/vm/debug.mk
 
+# ---- make help: every public target, one screen ---------------------------
+
+define HELP_TEXT
+Usage: make [TARGET...] [VARIABLE=value...]   make help: this text; README.md
+Build and run
+  all modules          khttpd.ko against KDIR (the default target)
+  install              khttpd.ko into /lib/modules/KVER/extra, then depmod
+  clean                kbuild's files and BUILD/
+  deps                 install the Debian packages of every suite
+  run                  serve khttpd on 127.0.0.1:PORT from a QEMU guest
+  guest-module initramfs  the guest's khttpd.ko and initramfs
+  tools fib-cli        BUILD/htstress (load generator), BUILD/fib
+Tests
+  check                every suite in SUITES; ends "N passed, N failed"
+  check-unit           user-space unit tests (ASan, UBSan), tools' self-tests
+  check-fuzz           each fuzzer's corpus, then 10 s of fuzzing each
+  check-kunit          KUnit on UML with KASAN, lockdep, UBSAN
+  check-guest          the in-guest suite, against khttpd.ko in QEMU
+  soak                 check-guest's hostile clients, five times longer
+  check-debug          check-guest under a KASAN/lockdep/kmemleak kernel
+  bench-smoke          htstress against khttpd and nginx, with assertions
+  http-response-test cache-clock-test bignum-test http-test http-static-test
+  tools-test first-run-test ktest-test help-test   (check-unit's suites)
+  htstress-test fibcheck-test plot-test     (tools-test's suites)
+  tools-smoke          fibcheck, htstress against khttpd on 127.0.0.1:PORT
+  fiblen-check         bn_fib_text_len() is exact for every N (a minute)
+Fuzzing, benchmarks, debug kernel
+  fuzz                 every fuzzer for FUZZ_SECONDS (default 600)
+  fuzz-bignum fuzz-http fuzz-static         one group of fuzzers
+  bench                khttpd vs nginx: Documentation/performance.md
+  bench-bignum tune-bignum  bignum vs GMP table; measure its thresholds
+  debug-kernel debug-module debug-initramfs  check-debug's steps
+Variables
+  PORT=8081            host port of make run
+  KHTTPD_ARGS='...'    more module parameters for make run
+  ACCEL=auto           QEMU accelerator: kvm, tcg, auto (kvm if it boots)
+  K=PATTERN            only the test cases whose name contains PATTERN, for
+                       check-unit check-guest soak check-debug; check-kunit:
+                       kunit.py's glob 'suite[.case]'
+  SUITES='unit guest'  make check's suites (unit fuzz kunit guest bench)
+  BUILD=build          where everything is built
+  KDIR=DIR             kernel build tree (default: the running kernel's)
+  KHTTPD_CACHE=DIR     guest kernel, UML, debug kernel (~/.cache/khttpd)
+endef
+
+.PHONY: help
+help:
+	$(info $(HELP_TEXT))
+	@:
