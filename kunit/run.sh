@@ -3,7 +3,11 @@
 #
 # run.sh - run khttpd's KUnit suites on UML (User-Mode Linux).
 #
-# Usage: kunit/run.sh [BUILD_DIR]
+# Usage: kunit/run.sh [BUILD_DIR [FILTER_GLOB]]
+#
+# FILTER_GLOB (or KUNIT_FILTER) runs only the matching suites or cases,
+# kunit.py's "suite_glob[.test_glob]", e.g. 'khttpd-cache' or
+# 'khttpd-http*.*date*'; one that matches nothing fails the run.
 #
 # Debian's linux-source-6.1 is extracted once into $KHTTPD_CACHE (default
 # ~/.cache/khttpd) and the project is overlaid as lib/khttpd/, symbolic links
@@ -13,6 +17,7 @@ set -uo pipefail
 
 proj=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$proj/build}
+filter=${2:-${KUNIT_FILTER:-}}
 mkdir -p "$build" && build=$(cd "$build" && pwd)
 cache=${KHTTPD_CACHE:-${HOME:-/tmp}/.cache/khttpd}
 src=$cache/linux-source-6.1
@@ -55,7 +60,7 @@ cd "$src" || fail "no $src"
 python3 tools/testing/kunit/kunit.py run \
 	--kunitconfig="$proj/kunit/.kunitconfig" \
 	--build_dir="$out" --jobs="$(nproc)" --timeout=600 \
-	>"$log" 2>&1
+	${filter:+"$filter"} >"$log" 2>&1
 status=$?
 sed -n '/=====/,$p' "$log" | grep -E '\[(PASSED|FAILED|CRASHED|SKIPPED)\]|Testing complete|Error' >&2
 
@@ -68,6 +73,10 @@ passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
 failed=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
 crashed=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
 failed=$((${failed:-0} + ${crashed:-0}))
+if [ -n "$filter" ] && [ "${passed:-0}" -eq 0 ] && [ "$failed" -eq 0 ]; then
+	echo "kunit: no case matches '$filter'" >&2
+	failed=1
+fi
 [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 # A sanitizer or lockdep report fails the run even if every case passed.
 if grep -qE 'BUG: KASAN|UBSAN:|possible circular locking|WARNING:' "$log"; then

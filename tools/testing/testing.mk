@@ -92,8 +92,10 @@ $(addprefix unit-,$(UNIT_TESTS)): unit-%: $(BUILD)/unit/%
 unit-bignum_test_opt: $(BUILD)/unit/bignum_test_opt
 	$< --big
 
-# make -k check-unit runs every suite even when one fails.
-check-unit: $(addprefix unit-,$(UNIT_TESTS)) unit-bignum_test_opt tools-test
+# make -k check-unit runs every suite even when one fails; the including
+# Makefile may have put more suites in UNIT_SUITES.
+UNIT_SUITES += $(addprefix unit-,$(UNIT_TESTS)) unit-bignum_test_opt tools-test
+check-unit: $(UNIT_SUITES)
 
 # $(call fuzz_run,SECONDS,NAMES,replay): fuzz each for SECONDS on a
 # scratch copy of its corpus; with "replay" first run every checked-in

@@ -8,6 +8,7 @@
 #   make debug-initramfs  the guest's initramfs for it (virtio built in)
 #   make check-debug      boot it, run tools/testing/guest/run.py, then a
 #                         kmemleak scan; prints "# guest-debug: pass=P fail=F"
+#                         (K=PATTERN: only the cases whose name contains it)
 #
 # See Documentation/debug-kernel.md.
 
@@ -34,7 +35,7 @@ debug-kernel:
 debug-module: debug-kernel
 	@mkdir -p $(DEBUG_DIR)/module
 	@tar -cf - $(MODULE_SRCS) | tar -xf - -C $(DEBUG_DIR)/module
-	@$(MAKE) -C $(DEBUG_KDIR) M=$(CURDIR)/$(DEBUG_DIR)/module modules \
+	@$(MAKE) -C $(DEBUG_KDIR) M=$(abspath $(DEBUG_DIR))/module modules \
 		>$(DEBUG_DIR)/module.log 2>&1; st=$$?; \
 		cat $(DEBUG_DIR)/module.log; exit $$st
 	@if grep -E 'warning:|error:|WARNING:' $(DEBUG_DIR)/module.log; then \
@@ -52,4 +53,4 @@ check-debug: debug-initramfs
 	@$(PYTHON) tools/testing/guest/run.py --kernel $(DEBUG_KERNEL) \
 		--initrd $(DEBUG_INITRD) --workdir $(DEBUG_DIR)/check \
 		--accel $(ACCEL) --mem $(DEBUG_MEM) --slow $(DEBUG_SLOW) \
-		--kmemleak --suite-name guest-debug $(DEBUG_ARGS)
+		--kmemleak --suite-name guest-debug $(GUEST_K) $(DEBUG_ARGS)

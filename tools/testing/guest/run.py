@@ -9,7 +9,10 @@ last case the guest's dmesg must be free of splats.  Prints "ok NAME" or
 "not ok NAME" per case and "# guest: pass=P fail=F".
 
 Usage: run.py --kernel VMLINUZ --initrd INITRD --workdir DIR [-k PATTERN]
-              [--mem MB] [--slow FACTOR] [--kmemleak] [--suite-name NAME]
+              [-m MODULE] [--mem MB] [--slow FACTOR] [--kmemleak]
+              [--suite-name NAME]
+-k runs only the cases whose name contains PATTERN (make check-guest
+K=PATTERN); one that matches none fails before the guest boots.
 --kmemleak (a kernel with CONFIG_DEBUG_KMEMLEAK, tools/vm/debug-kernel.sh)
 takes a baseline after boot and fails the run on any object kmemleak
 reports after the final rmmod.  --slow is read by slow-sensitive cases as
@@ -79,6 +82,12 @@ def main():
     ap.add_argument("--suite-name", default="guest")
     args = ap.parse_args()
     suite = args.suite_name
+    cases = collect(args.pattern, args.modules)
+    if not cases:
+        # A typo in -k must not pass, nor cost a boot.
+        print("# %s: no case matches -k %r" % (suite, args.pattern))
+        print("# %s: pass=0 fail=0" % suite)
+        return 1
 
     port = vm.free_port()
     g = vm.Guest(args.kernel, args.initrd, args.workdir, accel=args.accel,
@@ -101,7 +110,7 @@ def main():
             print("not ok kmemleak-baseline: %s" % e)
     ctx = Context(g, port)
     ctx.slow = args.slow
-    for name, fn in collect(args.pattern, args.modules):
+    for name, fn in cases:
         t = time.monotonic()
         try:
             ctx.ensure_loaded()
