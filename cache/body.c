@@ -126,6 +126,21 @@ void khttpd_body_charge(struct khttpd_body *body, atomic64_t *budget)
 }
 
 /**
+ * khttpd_body_recharge() - count a body against its budget again
+ * @body: the body
+ *
+ * For a body the cache held (and so had uncharged) and lets go of while
+ * others still send it: from then on they hold its bytes, and a budget
+ * must see them until the last one lets go.  Nothing happens to a body
+ * that never had a budget, or is charged already.
+ */
+void khttpd_body_recharge(struct khttpd_body *body)
+{
+	if (body->budget && !cmpxchg(&body->charge, 0, body->len))
+		atomic64_add(body->len, body->budget);
+}
+
+/**
  * khttpd_body_uncharge() - return what a body was charged to its budget
  * @body: the body
  *

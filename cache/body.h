@@ -44,6 +44,7 @@ struct khttpd_body *khttpd_body_file(struct file *file, loff_t off,
 struct khttpd_body *khttpd_body_printf(const char *fmt, ...) __printf(1, 2);
 void khttpd_body_put(struct khttpd_body *body);
 void khttpd_body_charge(struct khttpd_body *body, atomic64_t *budget);
+void khttpd_body_recharge(struct khttpd_body *body);
 void khttpd_body_uncharge(struct khttpd_body *body);
 
 /**

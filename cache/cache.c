@@ -67,6 +67,14 @@ static void entry_free_rcu(struct rcu_head *rcu)
 {
 	struct cache_entry *e = container_of(rcu, struct cache_entry, rcu);
 
+	/*
+	 * A body still being sent is no longer counted by the cache: charge
+	 * it to its budget again until its last sender lets it go.  (No
+	 * new sender can find it now; one that drops its reference meanwhile
+	 * leaves ours the last, and freeing uncharges.)
+	 */
+	if (refcount_read(&e->body->ref) > 1)
+		khttpd_body_recharge(e->body);
 	khttpd_body_put(e->body);
 	kfree(e);
 }

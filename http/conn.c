@@ -18,8 +18,8 @@
  * conn_close() detaches it from the socket, stops waiting for its
  * computation (the Fibonacci service never calls back after
  * khttpd_fib_cancel()) and drops it.  The last reference queues
- * free_work, which cancels the work item and the timer before freeing, on
- * the same workqueue that unload drains.
+ * free_work, which stops the timer, then cancels the work item, then
+ * frees, on the same workqueue that unload drains.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,6 +29,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "http/compat.h"
 #include "http/conn_internal.h"
 #include "http/sock.h"
 
@@ -97,9 +98,17 @@ static void conn_free_work(struct work_struct *work)
 		container_of(work, struct khttpd_conn, free_work);
 	struct khttpd_server *srv = conn->srv;
 
+	/*
+	 * The timer first: a callback that passed the CONN_DEAD check may
+	 * still queue io_work; once the timer is stopped, nothing else can
+	 * (the socket callbacks and the computation were detached by
+	 * conn_close()), so cancelling io_work then is final.
+	 */
+	khttpd_timer_shutdown_sync(&conn->timer);
 	cancel_work_sync(&conn->io_work);
-	del_timer_sync(&conn->timer);
+	WARN_ON_ONCE(work_pending(&conn->io_work));
 	khttpd_body_put(conn->body);
+	kfree(conn->big_head);
 	kfree(conn->rx);
 	kfree(conn->fbuf);
 	sock_release(conn->sock);
@@ -288,19 +297,38 @@ bad_request:
 }
 
 /*
+ * With the receive buffer full (pipelined requests waiting behind a
+ * computation) the connection reads nothing, so the FIN or reset of a
+ * client that left is never read: look at the socket instead.  A reset
+ * or error always ends the connection; a FIN ends it while it waits for
+ * a computation (as a FIN that is read does: the computation is
+ * cancelled if nobody else waits).
+ */
+static bool conn_peer_left(struct khttpd_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	if (READ_ONCE(sk->sk_err))
+		return true;
+	return khttpd_fib_waiting(&conn->wait) &&
+	       (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
+}
+
+/*
  * One pass of the state machine: 0, with *@progress set if it did
  * anything, or -errno to close.
  */
 static int conn_step(struct khttpd_conn *conn, bool *progress)
 {
-	bool processed;
+	bool processed, more;
 	int err, n;
 
 	*progress = false;
 	if (conn->tx_active) {
-		err = conn_send(conn);
+		err = conn_send(conn, &more);
 		if (err)
 			return err;
+		*progress = more;
 		if (!conn->tx_active) {
 			*progress = true;
 			if (conn->close_after) {
@@ -322,7 +350,7 @@ static int conn_step(struct khttpd_conn *conn, bool *progress)
 			conn->rx_len = 0;
 		} else if (n > 0) {
 			*progress = true;
-		} else if (n == 0) {
+		} else if (n == 0 || (n == -ENOSPC && conn_peer_left(conn))) {
 			conn->peer_closed = true;
 			*progress = true;
 		} else if (n != -EAGAIN && n != -ENOSPC) {

@@ -86,6 +86,8 @@ struct khttpd_conn {
 	bool tx_active;
 	bool tx_head_only;
 	char head[512];
+	char *big_head;		/* a head larger than @head, or NULL */
+	const char *tx_head;	/* @head or @big_head */
 	u32 head_len;
 	u32 head_sent;
 	struct khttpd_body *body;
@@ -114,7 +116,7 @@ int conn_error_with(struct khttpd_conn *conn, int status, const char *reason,
 		    const char *extra, bool close, bool head_only);
 int conn_error(struct khttpd_conn *conn, int status, const char *reason,
 	       bool close, bool head_only);
-int conn_send(struct khttpd_conn *conn);
+int conn_send(struct khttpd_conn *conn, bool *more);
 
 /* timers.c */
 void conn_timer_fn(struct timer_list *t);

@@ -357,9 +357,12 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
 	if (n <= QUICK_MAX_N) {
 		err = khttpd_fib_text(n, base, &res->body, NULL, NULL,
 				      &res->timing);
-		if (!err)
-			khttpd_cache_put(key, res->body);
-		return err;
+		if (err)
+			return err;
+		/* Counted like a job's text until the cache takes it. */
+		khttpd_body_charge(res->body, fib->budget);
+		khttpd_cache_put(key, res->body);
+		return 0;
 	}
 	err = job_join(fib, wait, n, base);
 	return err ?: -EINPROGRESS;

@@ -73,14 +73,20 @@ static void refuse(struct socket *sock)
 	sock_release(sock);
 }
 
+/*
+ * Connections accepted (or refused) in one run of accept_work: a connect
+ * flood must not keep the worker from the connections it already has.
+ */
+#define ACCEPT_BUDGET	64
+
 static void accept_work(struct work_struct *work)
 {
 	struct khttpd_server *srv =
 		container_of(work, struct khttpd_server, accept_work);
 	struct socket *sock;
-	int err;
+	int budget, err;
 
-	for (;;) {
+	for (budget = ACCEPT_BUDGET; budget; budget--) {
 		err = kernel_accept(srv->listener, &sock, O_NONBLOCK);
 		if (err == -EAGAIN)
 			return;
@@ -91,12 +97,14 @@ static void accept_work(struct work_struct *work)
 		if (atomic_read(&srv->nr_conns) >= srv->cfg.max_connections) {
 			khttpd_stat_inc(KHTTPD_STAT_REFUSED);
 			refuse(sock);
-			continue;
+		} else {
+			khttpd_stat_inc(KHTTPD_STAT_ACCEPTED);
+			khttpd_conn_open(srv, sock);
 		}
-		khttpd_stat_inc(KHTTPD_STAT_ACCEPTED);
-		khttpd_conn_open(srv, sock);
 		cond_resched();
 	}
+	/* More may be waiting: after the other work items of this CPU. */
+	queue_work(srv->io_wq, &srv->accept_work);
 }
 
 /* "" is every address (IPv6 socket, IPv4-mapped too); else a literal. */

@@ -141,6 +141,12 @@ bool khttpd_debug;
 module_param_named(debug, khttpd_debug, bool, 0644);
 MODULE_PARM_DESC(debug, "log every response, rate-limited (off)");
 
+uint khttpd_fault_timer_delay_ms;
+module_param_named(fault_timer_delay_ms, khttpd_fault_timer_delay_ms, uint,
+		   0644);
+MODULE_PARM_DESC(fault_timer_delay_ms,
+		 "tests only: a connection's timer waits this long (<= 2000) before queueing its work (0)");
+
 static struct khttpd_server server;
 
 static void config_from_params(struct khttpd_config *cfg)

@@ -20,6 +20,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "http/compat.h"
 #include "http/conn_internal.h"
 #include "http/proto/response.h"
 #include "http/sock.h"
@@ -48,6 +49,32 @@ static void conn_date(char *out)
 	put_cpu_ptr(&date_cache);
 }
 
+/*
+ * A head larger than conn->head (a redirect's long Location, say) is
+ * formatted into a buffer of its own, up to HEAD_MAX, and freed with the
+ * response: any response the server decides to send is sent.
+ */
+#define HEAD_MAX	4096
+
+static int conn_big_head(struct khttpd_conn *conn,
+			 const struct http_response_head *h, const char *date)
+{
+	char *buf = kmalloc(HEAD_MAX, GFP_KERNEL);
+	int n;
+
+	if (!buf)
+		return -ENOMEM;
+	kfree(conn->big_head);
+	conn->big_head = NULL;
+	n = http_format_head_at(buf, HEAD_MAX, h, date);
+	if (n < 0) {
+		kfree(buf);
+		return n;
+	}
+	conn->big_head = buf;
+	return n;
+}
+
 int conn_start_response(struct khttpd_conn *conn, int status,
 			struct khttpd_body *body, const char *type,
 			const char *extra, bool head_only)
@@ -65,12 +92,15 @@ int conn_start_response(struct khttpd_conn *conn, int status,
 
 	conn_date(date);
 	n = http_format_head_at(conn->head, sizeof(conn->head), &h, date);
+	if (n == -ENOSPC)
+		n = conn_big_head(conn, &h, date);
 	if (n < 0) {
 		khttpd_body_put(body);
 		return n;
 	}
 	conn->head_len = n;
 	conn->head_sent = 0;
+	conn->tx_head = conn->big_head ?: conn->head;
 	conn->body = body;
 	conn->body_sent = 0;
 	conn->tx_head_only = head_only;
@@ -136,7 +166,7 @@ static int send_page(struct khttpd_conn *conn, const char *p, size_t len,
 
 	if (more || chunk < len)
 		flags |= MSG_MORE;
-	return kernel_sendpage(conn->sock, vmalloc_to_page(p), offset_in_page(p),
+	return khttpd_sendpage(conn->sock, vmalloc_to_page(p), offset_in_page(p),
 			       chunk, flags);
 }
 
@@ -216,7 +246,7 @@ static int send_file(struct khttpd_conn *conn, size_t left)
 		return PTR_ERR(page);
 	if (!page)
 		return send_file_copy(conn, left, pos);
-	n = kernel_sendpage(conn->sock, page, off, chunk,
+	n = khttpd_sendpage(conn->sock, page, off, chunk,
 			    MSG_DONTWAIT | MSG_NOSIGNAL |
 			    (chunk < left ? MSG_MORE : 0));
 	put_page(page);
@@ -228,6 +258,8 @@ static void conn_response_done(struct khttpd_conn *conn)
 	conn->tx_active = false;
 	khttpd_body_put(conn->body);
 	conn->body = NULL;
+	kfree(conn->big_head);
+	conn->big_head = NULL;
 	kfree(conn->fbuf);
 	conn->fbuf = NULL;
 	conn->fbuf_len = 0;
@@ -236,18 +268,39 @@ static void conn_response_done(struct khttpd_conn *conn)
 	conn->una_seen = READ_ONCE(tcp_sk(conn->sock->sk)->snd_una);
 }
 
-/* Send what fits; 0 when done or when the socket is full, or -errno. */
-int conn_send(struct khttpd_conn *conn)
+/*
+ * Bytes one call of conn_send() puts on the socket at most: a fast reader
+ * of a large file must not keep the worker to itself.  conn_run() calls
+ * again up to RUN_BUDGET times, then requeues the work item behind the
+ * other connections'.
+ */
+#define SEND_BUDGET	(128 << 10)
+
+/**
+ * conn_send() - put what fits of the response on the socket
+ * @conn: the connection, with a response (tx_active)
+ * @more: set when it stopped at SEND_BUDGET with the socket still
+ *        writable: call again
+ *
+ * Return: 0 (done, socket full, or budget spent), or -errno.
+ */
+int conn_send(struct khttpd_conn *conn, bool *more)
 {
 	size_t body_len = conn->tx_head_only || !conn->body ? 0 :
 			  conn->body->len;
 	bool pages = body_len && khttpd_zerocopy && conn->body->data &&
 		     is_vmalloc_addr(conn->body->data);
+	size_t budget = SEND_BUDGET;
 	int n;
 
+	*more = false;
 	while (conn->head_sent < conn->head_len || conn->body_sent < body_len) {
+		if (!budget) {
+			*more = true;
+			return 0;
+		}
 		if (conn->head_sent < conn->head_len) {
-			n = send_copy(conn, conn->head + conn->head_sent,
+			n = send_copy(conn, conn->tx_head + conn->head_sent,
 				      conn->head_len - conn->head_sent,
 				      body_len > 0);
 		} else if (conn->body->file) {
@@ -265,6 +318,7 @@ int conn_send(struct khttpd_conn *conn)
 		if (n <= 0)
 			return n ? n : -EPIPE;
 		khttpd_stat_add(KHTTPD_STAT_BYTES_OUT, n);
+		budget -= min_t(size_t, budget, n);
 		conn->last_progress = jiffies;
 		if (conn->head_sent < conn->head_len)
 			conn->head_sent += n;

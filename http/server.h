@@ -94,5 +94,6 @@ void khttpd_listener_stop(struct khttpd_server *srv);
 /* main.c: the writable parameters */
 extern bool khttpd_debug;
 extern bool khttpd_zerocopy;
+extern uint khttpd_fault_timer_delay_ms;
 
 #endif /* KHTTPD_SERVER_H */

@@ -8,6 +8,7 @@
  * of a response within send_timeout, and the lingering close.  The timer
  * only queues the work item; the deadline is acted on there.
  */
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/timer.h>
 #include <net/sock.h>
@@ -15,12 +16,23 @@
 
 #include "http/conn_internal.h"
 
+/*
+ * The timer only queues the work item.  fault_timer_delay_ms (tests only)
+ * holds it between its CONN_DEAD check and the queueing, the window in
+ * which a connection may be closed and freed: conn_free_work() must stop
+ * the timer before it cancels the work (tests_hostile.py).
+ */
 void conn_timer_fn(struct timer_list *t)
 {
 	struct khttpd_conn *conn = from_timer(conn, t, timer);
+	uint delay = READ_ONCE(khttpd_fault_timer_delay_ms);
 
 	set_bit(CONN_TIMER, &conn->flags);
-	conn_kick(conn);
+	if (test_bit(CONN_DEAD, &conn->flags))
+		return;
+	if (unlikely(delay))
+		mdelay(min(delay, 2000u));
+	queue_work(conn->srv->io_wq, &conn->io_work);
 }
 
 /* What the timer should wait for now. */

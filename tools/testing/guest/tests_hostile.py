@@ -26,7 +26,7 @@ import threading
 import time
 
 import guest as vm
-from common import HttpConn, check, fib, get
+from common import HttpConn, check, fib, get, request
 
 _soak = os.environ.get("KHTTPD_SOAK", "")
 SOAK = (5 if _soak == "1" else int(_soak)) if _soak.isdigit() and \
@@ -967,3 +967,139 @@ def test_hostile_rmmod_memory_returns(ctx):
     finally:
         FREE_TOLERANCE_KB = saved
     ctx.load()
+
+
+# ---- security round 2 (issue #15) ---------------------------------------
+
+def net_irqs(ctx):
+    """The guest's virtio-net interrupt numbers (MSI-X)."""
+    rc, out = grun(ctx, "grep -E 'virtio[0-9]+-(input|output|config)' "
+                   "/proc/interrupts | cut -d: -f1")
+    return [n.strip() for n in out.split() if n.strip().isdigit()]
+
+
+def set_irq_cpu(ctx, irqs, mask):
+    for n in irqs:
+        grun(ctx, "echo %s > /proc/irq/%s/smp_affinity 2>/dev/null; true"
+             % (mask, n))
+
+
+def test_hostile_timer_teardown_race(ctx):
+    """A connection reset while its timer's callback sits between its
+    CONN_DEAD check and queueing the work item (fault_timer_delay_ms holds
+    it there, on CPU 0, while the network is handled on CPU 1): freeing
+    must stop the timer before it cancels the work item, else the work is
+    queued on a connection being freed (conn_free_work() WARNs; without
+    the WARN it is a use-after-free)."""
+    irqs = net_irqs(ctx)
+    check(irqs, "no virtio-net interrupts in /proc/interrupts")
+    reload(ctx, "header_timeout_ms=1000 fault_timer_delay_ms=1500")
+    base = Baseline(ctx, "timer-race")
+    try:
+        set_irq_cpu(ctx, irqs, "1")        # accept and arm on CPU 0
+        socks = [ctx.connect() for _ in range(3)]
+        time.sleep(0.3)
+        set_irq_cpu(ctx, irqs, "2")        # the resets reach CPU 1
+        time.sleep(1.2)                    # the timers fired at 1.0 s
+        for s in socks:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+            s.close()                      # reset: closed at once
+        time.sleep(3.0)
+        set_irq_cpu(ctx, irqs, "3")
+        health(ctx, base)                  # no WARN in the log
+    finally:
+        set_irq_cpu(ctx, irqs, "3")
+        reload(ctx)
+
+
+def test_hostile_full_buffer_disconnect_cancels(ctx):
+    """A client that asks for a long computation, fills the receive
+    buffer with pipelined requests behind it and leaves: the connection
+    reads nothing more, so it must see the FIN in the socket's state and
+    cancel the computation at once."""
+    base = Baseline(ctx, "full-buffer-leave")
+    before = stats(ctx)["compute"]
+    s = ctx.connect()
+    s.sendall(b"GET /fib/70000001 HTTP/1.1\r\nHost: t\r\n\r\n")
+    check(wait_until(lambda: stats(ctx)["compute"]["active"] == 1,
+                     5 * ctx.slow), "not computing")
+    filler = b"GET /fib/1 HTTP/1.1\r\nHost: t\r\n\r\n" * 2000   # 66 KB
+    s.setblocking(False)
+    try:
+        s.send(filler)
+    except BlockingIOError:
+        pass
+    time.sleep(0.5)
+    s.close()
+    t = time.monotonic()
+    check(wait_until(lambda: stats(ctx)["compute"]["active"] == 0,
+                     5 * ctx.slow),
+          "still computing 5 s after the client left: %r" %
+          stats(ctx)["compute"])
+    after = stats(ctx)["compute"]
+    print("# full-buffer-leave: cancelled in %.1fs" % (time.monotonic() - t))
+    check(after["cancelled"] - before["cancelled"] == 1,
+          "cancelled %d" % (after["cancelled"] - before["cancelled"]))
+    health(ctx, base)
+
+
+def test_hostile_long_redirect_is_answered(ctx):
+    """A redirect whose Location does not fit the connection's head buffer
+    (512 bytes) is still answered, whole: 301 with the exact Location, not
+    a closed connection with nothing sent."""
+    grun(ctx, "mkdir -p /srv/redir/somedir && "
+         "echo hi > /srv/redir/somedir/index.html")
+    reload(ctx, "docroot=/srv/redir")
+    try:
+        query = "q=" + "a" * 358
+        r = request(ctx, b"GET /somedir?%s HTTP/1.1\r\nHost: t\r\n\r\n"
+                    % query.encode())
+        check(r.status == 301, "status %d" % r.status)
+        loc = r.header("location")
+        check(loc is not None and loc.endswith("/somedir/?" + query),
+              "Location %r" % (loc or "")[:80])
+        check(len(r.raw) > 512, "head of %d bytes" % len(r.raw))
+    finally:
+        reload(ctx)
+
+
+def test_hostile_slow_readers_pin_counted(ctx):
+    """Slow readers of results the cache then evicts: each body they hold
+    is charged to the in-flight budget again until they let it go, so
+    /stats counts it and the caps bound the memory."""
+    reload(ctx, lasting(ctx, "cache_mb=1 max_inflight_mb=64"))
+    base = Baseline(ctx, "slow-readers")
+    socks = []
+    try:
+        n0 = 2000000                      # 417,975 digits each
+        for i in range(4):
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.settimeout(30)
+            s.connect(("127.0.0.1", ctx.port))
+            s.sendall(b"GET /fib/%d HTTP/1.1\r\nHost: t\r\n\r\n" % (n0 + i))
+            s.recv(1024)                  # started: the body is being sent
+            socks.append(s)
+        st = stats(ctx)
+        cached = st["cache"]["entries"]
+        pinned = 4 - cached
+        print("# slow-readers: cache entries %d, evictions %d, in flight %d"
+              % (cached, st["cache"]["evictions"],
+                 st["compute"]["inflight_bytes"]))
+        check(pinned >= 2, "only %d evicted" % pinned)
+        check(st["compute"]["inflight_bytes"] >= pinned * 417975,
+              "in flight %d < %d pinned bodies" %
+              (st["compute"]["inflight_bytes"], pinned))
+        for s in socks:
+            s.close()
+        socks = []
+        check(wait_until(lambda: stats(ctx)["compute"]["inflight_bytes"]
+                         == 0, 10 * ctx.slow),
+              "in flight not back to 0: %d" %
+              stats(ctx)["compute"]["inflight_bytes"])
+        health(ctx, base)
+    finally:
+        for s in socks:
+            s.close()
+        reload(ctx)

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - what differs between the kernel series khttpd supports (6.1
+ * and 6.12, Documentation/kernels.md), in one place: every
+ * LINUX_VERSION_CODE test of the module is here.
+ */
+#ifndef KHTTPD_COMPAT_H
+#define KHTTPD_COMPAT_H
+
+#include <linux/bvec.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <linux/timer.h>
+#include <linux/uio.h>
+#include <linux/version.h>
+
+/*
+ * timer_shutdown_sync() (6.2) stops a timer for good: nothing can re-arm
+ * it afterwards.  Before it, del_timer_sync() and the callers' own
+ * CONN_DEAD checks do the same.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define khttpd_timer_shutdown_sync(t) timer_shutdown_sync(t)
+#else
+#define khttpd_timer_shutdown_sync(t) del_timer_sync(t)
+#endif
+
+/**
+ * khttpd_sendpage() - lend part of a page to a socket, without copying
+ * @sock: the socket
+ * @page: the page; the socket takes its own reference
+ * @offset: where in @page the bytes start
+ * @size: how many, within the page
+ * @flags: MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE
+ *
+ * kernel_sendpage() was removed in 6.5; sendmsg() with MSG_SPLICE_PAGES
+ * and a bvec iterator does the same since 6.5.
+ *
+ * Return: bytes taken, -EAGAIN when the socket is full, or -errno.
+ */
+static inline int khttpd_sendpage(struct socket *sock, struct page *page,
+				  int offset, size_t size, int flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES };
+	struct bio_vec bvec;
+
+	bvec_set_page(&bvec, page, size, offset);
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bvec, 1, size);
+	return sock_sendmsg(sock, &msg);
+#else
+	return kernel_sendpage(sock, page, offset, size, flags);
+#endif
+}
+
+#endif /* KHTTPD_COMPAT_H */
