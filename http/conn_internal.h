@@ -9,7 +9,7 @@
  *   route.c   what a request names: /, /stats, /fib/N, the docroot
  *
  * Only these files include it; everyone else sees struct khttpd_conn as
- * an opaque type (http/khttpd.h).
+ * an opaque type (http/conn.h).
  */
 #ifndef KHTTPD_CONN_INTERNAL_H
 #define KHTTPD_CONN_INTERNAL_H

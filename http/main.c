@@ -3,8 +3,9 @@
  * main.c - khttpd's module parameters, load and unload.
  *
  * Every parameter is read once at load time (and is read-only in
- * /sys/module/khttpd/parameters) except debug, which may be changed at any
- * time.  Documentation/http.md lists them with their defaults.
+ * /sys/module/khttpd/parameters) except debug, zerocopy, cache_flush and
+ * the test-only fault_timer_delay_ms, which may be written at any time.
+ * Documentation/http.md lists them with their defaults.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * http_response_test.c - user-space tests of http/response.c under ASan
+ * http_response_test.c - user-space tests of http/proto/response.c under ASan
  * and UBSan.
  */
 #include <stdio.h>

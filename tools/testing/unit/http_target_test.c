@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * http_target_test.c - user-space tests of http/target.c: target forms,
- * Host values, percent-decoding and routes.
+ * http_target_test.c - user-space tests of http/proto/target.c (target
+ * forms, Host values, percent-decoding) and http/resource.c (routes).
  */
 #include "tools/testing/unit/ktest.h"
 #include "include/khttpd_shim.h"
 #include "http/proto/target.h"
 #include "http/resource.h"
-
-#ifndef ARRAY_SIZE
-#endif
 
 struct route_case {
 	const char *target;
