@@ -8,6 +8,8 @@
 #define KHTTPD_COMPAT_H
 
 #include <linux/bvec.h>
+#include <linux/fs.h>
+#include <linux/namei.h>
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/timer.h>
@@ -50,6 +52,25 @@ static inline int khttpd_sendpage(struct socket *sock, struct page *page,
 	return sock_sendmsg(sock, &msg);
 #else
 	return kernel_sendpage(sock, page, offset, size, flags);
+#endif
+}
+
+/*
+ * Exported by fs/namei.c for modules, but declared only in fs/internal.h
+ * in 6.1 (later kernels declare it in linux/namei.h, identically: C allows
+ * the repeat): a lookup from a given starting point, which with
+ * LOOKUP_BENEATH fails with -EXDEV instead of leaving it.
+ */
+int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
+		    const char *name, unsigned int flags, struct path *path);
+
+/* An inode's mtime, seconds: the field is private since 6.7. */
+static inline time64_t khttpd_inode_mtime_sec(const struct inode *inode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	return inode_get_mtime_sec(inode);
+#else
+	return inode->i_mtime.tv_sec;
 #endif
 }
 

@@ -26,6 +26,7 @@
 #include <linux/stat.h>
 #include <linux/timekeeping.h>
 
+#include "http/compat.h"
 #include "http/proto/conditional.h"
 #include "http/server.h"
 #include "http/proto/listing.h"
@@ -34,14 +35,6 @@
 #include "http/proto/range.h"
 #include "http/proto/response.h"
 #include "http/static.h"
-
-/*
- * Exported by fs/namei.c for modules but declared only in fs/internal.h in
- * 6.1: a lookup from a given starting point, which with LOOKUP_BENEATH
- * fails with -EXDEV instead of leaving it ("..", absolute symlinks).
- */
-int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
-		    const char *name, unsigned int flags, struct path *path);
 
 /* A listing names at most this many entries; larger directories are 403. */
 #define LISTING_MAX_ENTRIES 10000
@@ -260,7 +253,7 @@ static void listing_stat(struct dentry *dir, struct listing_ctx *lc)
 		if (inode) {
 			e->is_dir = S_ISDIR(inode->i_mode);
 			e->size = i_size_read(inode);
-			e->mtime = inode->i_mtime.tv_sec;
+			e->mtime = khttpd_inode_mtime_sec(inode);
 			lc->ents[kept++] = *e;
 		}
 		dput(d);
