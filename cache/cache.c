@@ -22,6 +22,9 @@
 #include "cache/cache.h"
 #include "cache/clock.h"
 
+#define CREATE_TRACE_POINTS
+#include "cache/trace.h"
+
 struct cache_entry {
 	struct rhash_head node;
 	u64 key;
@@ -84,6 +87,7 @@ static void entry_drop(struct cache_entry *e)
 {
 	rhashtable_remove_fast(&cache.table, &e->node, cache_params);
 	clock_remove(&cache.ring, &e->clock);
+	trace_khttpd_cache(false, e->key, e->clock.charge, cache.ring.used);
 	call_rcu(&e->rcu, entry_free_rcu);
 }
 
@@ -184,6 +188,7 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body)
 		return;
 	}
 	clock_insert(&cache.ring, &e->clock, charge);
+	trace_khttpd_cache(true, key, charge, cache.ring.used);
 	spin_unlock(&cache.lock);
 	khttpd_body_uncharge(body);
 	cache_count(inserts);

@@ -109,6 +109,7 @@ static void conn_free_work(struct work_struct *work)
 	WARN_ON_ONCE(work_pending(&conn->io_work));
 	khttpd_body_put(conn->body);
 	kfree(conn->big_head);
+	kfree(conn->trace);
 	kfree(conn->rx);
 	kfree(conn->fbuf);
 	sock_release(conn->sock);
@@ -118,14 +119,19 @@ static void conn_free_work(struct work_struct *work)
 		wake_up(&srv->conns_gone);
 }
 
-/* Detach from the socket, cancel the computation, leave the list. */
-void conn_close(struct khttpd_conn *conn)
+/*
+ * Detach from the socket, cancel the computation, leave the list.
+ * @reason (enum khttpd_close_reason) is for the khttpd_conn tracepoint.
+ */
+void conn_close(struct khttpd_conn *conn, int reason)
 {
 	struct khttpd_server *srv = conn->srv;
 	struct sock *sk = conn->sock->sk;
 
 	if (test_and_set_bit(CONN_DEAD, &conn->flags))
 		return;
+	trace_khttpd_conn(khttpd_sock_peer_port(conn->sock), false, reason,
+			  conn->requests);
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = NULL;
 	sk->sk_data_ready = conn->saved_data_ready;
@@ -160,7 +166,7 @@ static void conn_linger(struct khttpd_conn *conn)
 {
 	if (khttpd_sock_drain(conn->sock, &conn->lingered,
 			      KHTTPD_LINGER_BYTES) != -EAGAIN)
-		conn_close(conn);
+		conn_close(conn, KHTTPD_CLOSE_DONE);
 }
 
 static void rx_consume(struct khttpd_conn *conn, u32 n)
@@ -362,15 +368,19 @@ static int conn_step(struct khttpd_conn *conn, bool *progress)
 
 static void conn_run(struct khttpd_conn *conn)
 {
-	int budget = RUN_BUDGET;
+	int budget = RUN_BUDGET, err;
 	bool progress;
 
 	do {
-		if (conn_step(conn, &progress) ||
-		    test_bit(CONN_DEAD, &conn->flags)) {
-			conn_close(conn);
+		err = conn_step(conn, &progress);
+		if (err) {
+			conn_close(conn, err == -ECONNRESET || err == -EPIPE ?
+					 KHTTPD_CLOSE_CLIENT :
+					 KHTTPD_CLOSE_ERROR);
 			return;
 		}
+		if (test_bit(CONN_DEAD, &conn->flags))
+			return;
 		if (conn->lingering)
 			return;
 	} while (progress && --budget);
@@ -379,8 +389,8 @@ static void conn_run(struct khttpd_conn *conn)
 		queue_work(conn->srv->io_wq, &conn->io_work);
 		return;
 	}
-	if (conn->peer_closed && !conn->tx_active)
-		conn_close(conn);	/* leaves its computation, if any */
+	if (conn->peer_closed && !conn->tx_active)	/* leaves its computation */
+		conn_close(conn, KHTTPD_CLOSE_CLIENT);
 }
 
 static void conn_io_work(struct work_struct *work)
@@ -391,7 +401,7 @@ static void conn_io_work(struct work_struct *work)
 	if (test_bit(CONN_DEAD, &conn->flags))
 		return;
 	if (test_bit(CONN_STOP, &conn->flags)) {
-		conn_close(conn);
+		conn_close(conn, KHTTPD_CLOSE_STOP);
 		return;
 	}
 	if (test_and_clear_bit(CONN_JOB_DONE, &conn->flags))
@@ -464,6 +474,7 @@ void khttpd_conn_open(struct khttpd_server *srv, struct socket *sock)
 	sk->sk_state_change = conn_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
 	mutex_unlock(&srv->lock);
+	trace_khttpd_conn(khttpd_sock_peer_port(sock), true, 0, 0);
 	conn_kick(conn);	/* bytes may have arrived before the callbacks */
 }
 

@@ -22,6 +22,7 @@
 #include "http/fib.h"
 #include "http/server.h"
 #include "http/stats.h"
+#include "http/trace.h"
 
 #define RX_INITIAL		2048
 #define LINGER_TIME		(2 * HZ)
@@ -48,6 +49,18 @@ struct pending_fib {
 	u32 base;
 	bool head_only;
 	u64 parse_ns;
+};
+
+/*
+ * What the khttpd_request tracepoint records of a request, kept from its
+ * dispatch to the end of its response; allocated only while it is on.
+ */
+struct conn_trace {
+	char method[8];
+	char target[KHTTPD_TRACE_TARGET];
+	u32 target_len;
+	const char *cache;
+	struct khttpd_timing timing;
 };
 
 struct khttpd_conn {
@@ -85,6 +98,7 @@ struct khttpd_conn {
 	/* the response being sent */
 	bool tx_active;
 	bool tx_head_only;
+	int tx_status;
 	char head[512];
 	char *big_head;		/* a head larger than @head, or NULL */
 	const char *tx_head;	/* @head or @big_head */
@@ -101,11 +115,13 @@ struct khttpd_conn {
 	/* the computation being waited for */
 	struct khttpd_fib_wait wait;
 	struct pending_fib pending;
+
+	struct conn_trace *trace;	/* NULL unless tracing requests */
 };
 
 /* conn.c */
 void conn_kick(struct khttpd_conn *conn);
-void conn_close(struct khttpd_conn *conn);
+void conn_close(struct khttpd_conn *conn, int reason);
 void conn_start_linger(struct khttpd_conn *conn);
 
 /* send.c */

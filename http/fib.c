@@ -26,6 +26,9 @@
 #include "cache/cache.h"
 #include "http/fib.h"
 
+#define CREATE_TRACE_POINTS
+#include "http/trace.h"
+
 /**
  * khttpd_fib_key() - the cache key of F(@n) in @base
  * @n: N
@@ -201,14 +204,24 @@ static void fib_count(struct khttpd_fib *fib, enum khttpd_fib_stat s)
 	atomic64_inc(&fib->stats[s]);
 }
 
-static void job_count(struct khttpd_fib *fib, int err)
+static void job_count(struct khttpd_job *job, int err)
 {
-	if (err == -ECANCELED)
+	struct khttpd_fib *fib = job->fib;
+	int what;
+
+	if (err == -ECANCELED) {
 		fib_count(fib, KHTTPD_FIB_CANCELLED);
-	else if (err)
+		what = KHTTPD_COMPUTE_CANCEL;
+	} else if (err) {
 		fib_count(fib, KHTTPD_FIB_FAILED);
-	else
+		what = KHTTPD_COMPUTE_FAIL;
+	} else {
 		fib_count(fib, KHTTPD_FIB_DONE);
+		what = KHTTPD_COMPUTE_DONE;
+	}
+	trace_khttpd_compute(what, job->n, job->base,
+			     job->body ? job->body->len : 0,
+			     ktime_get_ns() - job->queued_ns);
 }
 
 static void job_work(struct work_struct *work)
@@ -231,7 +244,7 @@ static void job_work(struct work_struct *work)
 	}
 	atomic64_sub(job->reserved, fib->budget);
 	atomic_dec(&fib->nr_jobs);
-	job_count(fib, err);
+	job_count(job, err);
 
 	spin_lock(&running_lock);
 	hash_del(&job->hnode);
@@ -315,6 +328,7 @@ static int job_join(struct khttpd_fib *fib, struct khttpd_fib_wait *wait,
 	spin_unlock(&running_lock);
 	if (start) {
 		fib_count(fib, KHTTPD_FIB_STARTED);
+		trace_khttpd_compute(KHTTPD_COMPUTE_START, n, base, 0, 0);
 		queue_work(fib->wq, &job->work);
 	}
 	return 0;

@@ -21,6 +21,7 @@
 #include "http/stats.h"
 #include "http/proto/response.h"
 #include "http/sock.h"
+#include "http/trace.h"
 
 /*
  * Accepted sockets are clones of the listener and inherit this callback
@@ -67,6 +68,8 @@ static void refuse(struct socket *sock)
 		kernel_sendmsg(sock, &msg, vec, 2, n + sizeof(body) - 1);
 	}
 	khttpd_stat_status(503);
+	trace_khttpd_conn(khttpd_sock_peer_port(sock), false,
+			  KHTTPD_CLOSE_LIMIT, 0);
 	/* A lingering close, as short as can be: drop what already came. */
 	kernel_sock_shutdown(sock, SHUT_WR);
 	khttpd_sock_drain(sock, &dropped, KHTTPD_LINGER_BYTES);

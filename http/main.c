@@ -3,8 +3,10 @@
  * main.c - khttpd's module parameters, load and unload.
  *
  * Every parameter is read once at load time (and is read-only in
- * /sys/module/khttpd/parameters) except debug, zerocopy, cache_flush and
- * the test-only fault_timer_delay_ms, which may be written at any time.
+ * /sys/module/khttpd/parameters) except zerocopy, cache_flush and the
+ * test-only fault_timer_delay_ms, which may be written at any time.  There
+ * is no per-request log: the khttpd tracepoints (http/trace.h) say what
+ * each request, connection and computation did.
  * Documentation/http.md lists them with their defaults.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -137,10 +139,6 @@ MODULE_PARM_DESC(cache_stats, "the response cache's figures (read-only)");
 bool khttpd_zerocopy = true;
 module_param_named(zerocopy, khttpd_zerocopy, bool, 0644);
 MODULE_PARM_DESC(zerocopy, "send large bodies with sendpage, not copies (on)");
-
-bool khttpd_debug;
-module_param_named(debug, khttpd_debug, bool, 0644);
-MODULE_PARM_DESC(debug, "log every response, rate-limited (off)");
 
 uint khttpd_fault_timer_delay_ms;
 module_param_named(fault_timer_delay_ms, khttpd_fault_timer_delay_ms, uint,

@@ -59,6 +59,10 @@ static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
 
 	/* From the request's first byte to the response's head. */
 	total.total = ktime_get_ns() - conn->head_start_ns;
+	if (conn->trace) {
+		conn->trace->timing = total;
+		conn->trace->cache = cache;
+	}
 	if (fib_headers(extra, sizeof(extra), n, base, cache, &total) < 0) {
 		khttpd_body_put(body);
 		return -ENOSPC;		/* cannot happen: 384 bytes hold it */
@@ -148,7 +152,7 @@ void conn_finish_job(struct khttpd_conn *conn)
 				      res.body, &res.timing, "miss");
 	}
 	if (err)
-		conn_close(conn);
+		conn_close(conn, KHTTPD_CLOSE_ERROR);
 }
 
 /*
@@ -179,6 +183,29 @@ static int conn_static(struct khttpd_conn *conn,
 	return err;
 }
 
+/*
+ * The khttpd_request tracepoint is on: keep what it records of the request
+ * until the response is sent (send.c).  Nothing is kept while it is off.
+ */
+static void conn_trace_request(struct khttpd_conn *conn,
+			       const struct http_request *req)
+{
+	struct conn_trace *t = conn->trace;
+	u32 len = min_t(u32, req->target.len, KHTTPD_TRACE_TARGET);
+
+	if (!t) {
+		t = kmalloc(sizeof(*t), GFP_KERNEL);
+		if (!t)
+			return;
+		conn->trace = t;
+	}
+	strscpy(t->method, http_method_name(req->method), sizeof(t->method));
+	memcpy(t->target, conn->rx + req->target.off, len);
+	t->target_len = len;
+	t->cache = "";
+	memset(&t->timing, 0, sizeof(t->timing));
+}
+
 /* A complete request head: answer it (or start its computation). */
 int conn_dispatch(struct khttpd_conn *conn,
 		  const struct http_request *req)
@@ -193,6 +220,8 @@ int conn_dispatch(struct khttpd_conn *conn,
 
 	conn->requests++;
 	khttpd_stat_inc(KHTTPD_STAT_REQUESTS);
+	if (trace_khttpd_request_enabled())
+		conn_trace_request(conn, req);
 	/*
 	 * A client that expects 100-continue may or may not send its body
 	 * after a final response: the byte stream is ambiguous, so close.

@@ -105,11 +105,9 @@ int conn_start_response(struct khttpd_conn *conn, int status,
 	conn->body_sent = 0;
 	conn->tx_head_only = head_only;
 	conn->tx_active = true;
+	conn->tx_status = status;
 	conn->last_progress = jiffies;
 	khttpd_stat_status(status);
-	if (khttpd_debug)
-		pr_info_ratelimited("%d (%u bytes)\n", status,
-				    body ? (u32)body->len : 0);
 	return 0;
 }
 
@@ -253,8 +251,23 @@ static int send_file(struct khttpd_conn *conn, size_t left)
 	return n;
 }
 
+static void conn_trace_response(struct khttpd_conn *conn)
+{
+	const struct conn_trace *t = conn->trace;
+
+	if (!t)
+		return;
+	trace_khttpd_request(t->method, t->target, t->target_len,
+			     conn->tx_status, conn->head_len + conn->body_sent,
+			     t->cache, t->timing.parse, t->timing.queue,
+			     t->timing.compute, t->timing.convert,
+			     t->timing.total);
+}
+
 static void conn_response_done(struct khttpd_conn *conn)
 {
+	if (trace_khttpd_request_enabled())
+		conn_trace_response(conn);
 	conn->tx_active = false;
 	khttpd_body_put(conn->body);
 	conn->body = NULL;

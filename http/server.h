@@ -92,7 +92,6 @@ int khttpd_listener_start(struct khttpd_server *srv);
 void khttpd_listener_stop(struct khttpd_server *srv);
 
 /* main.c: the writable parameters */
-extern bool khttpd_debug;
 extern bool khttpd_zerocopy;
 extern uint khttpd_fault_timer_delay_ms;
 

@@ -12,6 +12,7 @@
  */
 #include <linux/socket.h>
 #include <linux/uio.h>
+#include <net/inet_sock.h>
 
 #include "http/sock.h"
 
@@ -59,4 +60,15 @@ int khttpd_sock_drain(struct socket *sock, u32 *dropped, u32 limit)
 			*dropped += n;
 	} while (n > 0 && *dropped < limit);
 	return n;
+}
+
+/**
+ * khttpd_sock_peer_port() - the client's TCP port, for tracing
+ * @sock: a connected socket
+ *
+ * Return: the port, in host order.
+ */
+u16 khttpd_sock_peer_port(struct socket *sock)
+{
+	return ntohs(inet_sk(sock->sk)->inet_dport);
 }

@@ -15,5 +15,6 @@
 int khttpd_sock_send(struct socket *sock, const void *p, size_t len,
 		     bool more);
 int khttpd_sock_drain(struct socket *sock, u32 *dropped, u32 limit);
+u16 khttpd_sock_peer_port(struct socket *sock);
 
 #endif /* KHTTPD_SOCK_H */

@@ -108,13 +108,17 @@ void conn_deadline(struct khttpd_conn *conn)
 		conn->head_started = false;
 		if (conn_error(conn, 408, "the request did not arrive in time",
 			       true, false))
-			conn_close(conn);
+			conn_close(conn, KHTTPD_CLOSE_TIMEOUT);
 		break;
 	case DL_IDLE:
-	case DL_SEND:
+		conn_close(conn, KHTTPD_CLOSE_IDLE);
+		break;
 	case DL_LINGER:
+		conn_close(conn, KHTTPD_CLOSE_DONE);
+		break;
+	case DL_SEND:
 	default:
-		conn_close(conn);
+		conn_close(conn, KHTTPD_CLOSE_TIMEOUT);
 		break;
 	}
 }
