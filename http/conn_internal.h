@@ -74,6 +74,7 @@ struct khttpd_conn {
 	bool peer_closed;
 	bool lingering;
 	bool close_after;
+	bool http10;		/* the request is HTTP/1.0 */
 	bool corked;		/* pipelined responses held for one push */
 	unsigned long request_start;
 	unsigned long idle_since;

@@ -201,6 +201,7 @@ int conn_dispatch(struct khttpd_conn *conn,
 			    conn->requests >= srv->cfg.max_requests ||
 			    (req->expect_continue && req->body != HTTP_BODY_NONE) ||
 			    READ_ONCE(srv->stopping);
+	conn->http10 = req->version == 0;
 	if (req->method != HTTP_METHOD_GET && !head_only)
 		return conn_error(conn, 405, "only GET and HEAD are allowed",
 				  false, false);

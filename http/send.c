@@ -58,6 +58,7 @@ int conn_start_response(struct khttpd_conn *conn, int status,
 		.content_length = status == 304 ? HTTP_NO_LENGTH :
 				  body ? body->len : 0,
 		.close = conn->close_after,
+		.keep_alive = conn->http10 && !conn->close_after,
 		.extra = extra,
 	};
 	char date[HTTP_DATE_LEN];
