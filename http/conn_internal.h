@@ -111,6 +111,8 @@ void conn_start_linger(struct khttpd_conn *conn);
 int conn_start_response(struct khttpd_conn *conn, int status,
 			struct khttpd_body *body, const char *type,
 			const char *extra, bool head_only);
+int conn_start_head(struct khttpd_conn *conn, int status, u64 len,
+		    const char *type, const char *extra);
 int conn_error_with(struct khttpd_conn *conn, int status, const char *reason,
 		    const char *extra, bool close, bool head_only);
 int conn_error(struct khttpd_conn *conn, int status, const char *reason,
