@@ -87,6 +87,7 @@ struct khttpd_conn {
 	bool peer_closed;
 	bool lingering;
 	bool close_after;
+	bool http10;		/* the request is HTTP/1.0 */
 	bool corked;		/* pipelined responses held for one push */
 	unsigned long request_start;
 	unsigned long idle_since;
@@ -128,6 +129,8 @@ void conn_start_linger(struct khttpd_conn *conn);
 int conn_start_response(struct khttpd_conn *conn, int status,
 			struct khttpd_body *body, const char *type,
 			const char *extra, bool head_only);
+int conn_start_head(struct khttpd_conn *conn, int status, u64 len,
+		    const char *type, const char *extra);
 int conn_error_with(struct khttpd_conn *conn, int status, const char *reason,
 		    const char *extra, bool close, bool head_only);
 int conn_error(struct khttpd_conn *conn, int status, const char *reason,

@@ -382,6 +382,40 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
 	return err ?: -EINPROGRESS;
 }
 
+/**
+ * khttpd_fib_peek() - F(@n) in @base if cached, else only its length
+ * @fib: the service
+ * @n: N
+ * @base: 10 or 16
+ * @body: set to the cached text (a reference the caller drops), or NULL
+ * @len: set to the length of the text
+ *
+ * For HEAD: nothing is computed, the length of a text not in the cache
+ * comes from bn_fib_text_len() in O(1).
+ *
+ * Return: 0; -E2BIG where khttpd_fib_get() would refuse the computation
+ * as too big; -EIO for an N out of range.
+ */
+int khttpd_fib_peek(struct khttpd_fib *fib, u32 n, u32 base,
+		    struct khttpd_body **body, u64 *len)
+{
+	s64 l;
+
+	*body = khttpd_cache_get(khttpd_fib_key(n, base));
+	if (*body) {
+		*len = (*body)->len;
+		return 0;
+	}
+	if (n > QUICK_MAX_N &&
+	    khttpd_fib_estimate(n, base) > fib->max_result_bytes)
+		return -E2BIG;
+	l = bn_fib_text_len(n, base);
+	if (l <= 0)
+		return -EIO;
+	*len = l;
+	return 0;
+}
+
 /* Stop waiting; the last waiter of an unfinished job cancels it. */
 static void job_leave(struct khttpd_fib_wait *wait)
 {

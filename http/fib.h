@@ -115,6 +115,8 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
 int khttpd_fib_collect(struct khttpd_fib_wait *wait,
 		       struct khttpd_fib_result *res);
 void khttpd_fib_cancel(struct khttpd_fib_wait *wait);
+int khttpd_fib_peek(struct khttpd_fib *fib, u32 n, u32 base,
+		    struct khttpd_body **body, u64 *len);
 u64 khttpd_fib_key(u32 n, u32 base);
 void khttpd_fib_etag(struct http_out *o, u32 n, u32 base);
 int khttpd_fib_text(u32 n, u32 base, struct khttpd_body **out,

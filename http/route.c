@@ -106,6 +106,31 @@ static bool fib_not_modified(struct khttpd_conn *conn,
 			       req->if_none_match.len, etag, o.pos);
 }
 
+/*
+ * HEAD needs only the length, which is known in O(1): F(N) is not
+ * computed for it.  A cached text answers as for GET ("hit"); else the
+ * answer is a "miss" with zero queue, compute and convert times.
+ */
+static int conn_head_fib(struct khttpd_conn *conn, u32 n, u32 base,
+			 u64 parse_ns)
+{
+	struct khttpd_timing t = { .parse = parse_ns };
+	struct khttpd_body *body;
+	char extra[384];
+	u64 len;
+	int err;
+
+	err = khttpd_fib_peek(&conn->srv->fib, n, base, &body, &len);
+	if (err)
+		return conn_job_error(conn, err, true);
+	if (body)
+		return conn_answer_fib(conn, n, base, true, body, &t, "hit");
+	t.total = ktime_get_ns() - conn->head_start_ns;
+	if (fib_headers(extra, sizeof(extra), n, base, "miss", &t) < 0)
+		return -ENOSPC;
+	return conn_start_head(conn, 200, len, HTTP_TEXT_PLAIN, extra);
+}
+
 static int conn_route_fib(struct khttpd_conn *conn,
 			  const struct http_request *req, u32 n, u32 base,
 			  u64 parse_ns)
@@ -120,6 +145,8 @@ static int conn_route_fib(struct khttpd_conn *conn,
 			return -ENOSPC;
 		return conn_start_response(conn, 304, NULL, NULL, extra, true);
 	}
+	if (head_only)
+		return conn_head_fib(conn, n, base, parse_ns);
 	err = khttpd_fib_get(&conn->srv->fib, n, base, &conn->wait, &res);
 	if (err == -EINPROGRESS) {
 		conn->pending = (struct pending_fib){
@@ -230,6 +257,7 @@ int conn_dispatch(struct khttpd_conn *conn,
 			    conn->requests >= srv->cfg.max_requests ||
 			    (req->expect_continue && req->body != HTTP_BODY_NONE) ||
 			    READ_ONCE(srv->stopping);
+	conn->http10 = req->version == 0;
 	if (req->method != HTTP_METHOD_GET && !head_only)
 		return conn_error(conn, 405, "only GET and HEAD are allowed",
 				  false, false);

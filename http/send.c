@@ -75,16 +75,20 @@ static int conn_big_head(struct khttpd_conn *conn,
 	return n;
 }
 
-int conn_start_response(struct khttpd_conn *conn, int status,
-			struct khttpd_body *body, const char *type,
-			const char *extra, bool head_only)
+/*
+ * The head of a response whose body (NULL: none) is @len bytes; an
+ * HTTP/1.0 connection that stays open says so.
+ */
+static int start_response(struct khttpd_conn *conn, int status,
+			  struct khttpd_body *body, u64 len, const char *type,
+			  const char *extra, bool head_only)
 {
 	struct http_response_head h = {
 		.status = status,
 		.content_type = type,
-		.content_length = status == 304 ? HTTP_NO_LENGTH :
-				  body ? body->len : 0,
+		.content_length = status == 304 ? HTTP_NO_LENGTH : len,
 		.close = conn->close_after,
+		.keep_alive = conn->http10 && !conn->close_after,
 		.extra = extra,
 	};
 	char date[HTTP_DATE_LEN];
@@ -109,6 +113,21 @@ int conn_start_response(struct khttpd_conn *conn, int status,
 	conn->last_progress = jiffies;
 	khttpd_stat_status(status);
 	return 0;
+}
+
+int conn_start_response(struct khttpd_conn *conn, int status,
+			struct khttpd_body *body, const char *type,
+			const char *extra, bool head_only)
+{
+	return start_response(conn, status, body, body ? body->len : 0, type,
+			      extra, head_only);
+}
+
+/* The answer to HEAD for a body of @len bytes that was never made. */
+int conn_start_head(struct khttpd_conn *conn, int status, u64 len,
+		    const char *type, const char *extra)
+{
+	return start_response(conn, status, NULL, len, type, extra, true);
 }
 
 /*

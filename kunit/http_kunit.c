@@ -39,9 +39,28 @@ static void http_head_exact_size(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "Content-Length: 10\r\n"));
 }
 
+static void http_head_keep_alive(struct kunit *test)
+{
+	struct http_response_head h = {
+		.status = 200,
+		.content_length = 2,
+		.keep_alive = true,
+	};
+	char buf[256];
+	int n = http_format_head(buf, sizeof(buf) - 1, &h, 0);
+
+	KUNIT_ASSERT_GT(test, n, 0);
+	buf[n] = '\0';
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "Connection: keep-alive\r\n"));
+	h.close = true;
+	KUNIT_EXPECT_EQ(test, http_format_head(buf, sizeof(buf), &h, 0),
+			-EINVAL);
+}
+
 static struct kunit_case http_cases[] = {
 	KUNIT_CASE(http_date_known_values),
 	KUNIT_CASE(http_head_exact_size),
+	KUNIT_CASE(http_head_keep_alive),
 	{}
 };
 

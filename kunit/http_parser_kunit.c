@@ -98,6 +98,61 @@ static void parser_request_line_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, http_parser_error(&p, NULL), 414);
 }
 
+/*
+ * A chunked body of @len bytes: one-byte chunks with 1000-byte size lines
+ * ("1;eee..."), then a last chunk padded with an extension.
+ */
+static void padded_chunks(char *buf, size_t len)
+{
+	size_t n = 0, m;
+
+	while (len - n >= 1005 + 7) {
+		memcpy(buf + n, "1;", 2);
+		memset(buf + n + 2, 'e', 998);
+		memcpy(buf + n + 1000, "\r\nx\r\n", 5);
+		n += 1005;
+	}
+	m = len - n - 6;
+	memcpy(buf + n, "0;", 2);
+	memset(buf + n + 2, 'e', m);
+	memcpy(buf + n + 2 + m, "\r\n\r\n", 4);
+}
+
+/* Every byte of a chunked body counts: W bytes pass, byte W + 1 is 413. */
+static void parser_chunked_wire_bound(struct kunit *test)
+{
+	static const char head[] = "POST / HTTP/1.1\r\nHost: a\r\n"
+				   "Transfer-Encoding: chunked\r\n\r\n";
+	struct http_limits lim = HTTP_LIMITS_DEFAULT;
+	struct http_request req;
+	struct http_parser p;
+	size_t w, used;
+	char *buf;
+
+	lim.max_body = 4096;
+	w = http_chunked_wire_max(&lim);
+	KUNIT_ASSERT_EQ(test, w, (size_t)(2 * 4096 + 2 * 1024 + 4096 + 8));
+	buf = kunit_kzalloc(test, w + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	padded_chunks(buf, w);
+	http_parser_init(&p, &lim);
+	KUNIT_ASSERT_EQ(test, http_parse_head(&p, head, sizeof(head) - 1, &req),
+			HTTP_HEAD_COMPLETE);
+	KUNIT_EXPECT_EQ(test, http_skip_body(&p, buf, w, &used),
+			HTTP_BODY_DONE);
+	KUNIT_EXPECT_EQ(test, used, w);
+
+	padded_chunks(buf, w + 1);
+	http_parser_init(&p, &lim);
+	KUNIT_ASSERT_EQ(test, http_parse_head(&p, head, sizeof(head) - 1, &req),
+			HTTP_HEAD_COMPLETE);
+	KUNIT_EXPECT_EQ(test, http_skip_body(&p, buf, w + 1, &used),
+			HTTP_ERROR);
+	KUNIT_EXPECT_EQ(test, used, w + 1);
+	KUNIT_EXPECT_EQ(test, http_parser_error(&p, NULL), 413);
+}
+
 static void route_fib_bounds(struct kunit *test)
 {
 	struct khttpd_route r;
@@ -117,6 +172,7 @@ static struct kunit_case parser_cases[] = {
 	KUNIT_CASE(parser_whole_and_split_agree),
 	KUNIT_CASE(parser_error_statuses),
 	KUNIT_CASE(parser_request_line_limit),
+	KUNIT_CASE(parser_chunked_wire_bound),
 	KUNIT_CASE(route_fib_bounds),
 	{}
 };

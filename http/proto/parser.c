@@ -11,7 +11,8 @@
  *
  * Body phase: a Content-Length body is skipped in bulk; a chunked body
  * goes through a byte-wise state machine (chunk-size line, extensions,
- * data, CRLF, last chunk, trailer fields) that only keeps counters.
+ * data, CRLF, last chunk, trailer fields) that only keeps counters, and
+ * counts its every byte against http_chunked_wire_max().
  */
 #include "http/proto/parser.h"
 
@@ -124,6 +125,15 @@ size_t http_head_buffer_size(const struct http_limits *lim)
 	clamp_limits(&l, lim);
 	return 2 * (size_t)l.max_empty_lines + l.max_request_line +
 	       l.max_header_bytes + 3;
+}
+
+u64 http_chunked_wire_max(const struct http_limits *lim)
+{
+	struct http_limits l;
+
+	clamp_limits(&l, lim);
+	return 2 * l.max_body + 2 * (u64)l.max_chunk_line +
+	       l.max_trailer_bytes + 8;
 }
 
 int http_parser_error(const struct http_parser *p, const char **reason)
@@ -533,6 +543,7 @@ static enum http_result head_complete(struct http_parser *p, u32 head_len,
 	if (req->body == HTTP_BODY_CHUNKED) {
 		p->phase = PHASE_BODY;
 		p->chunk_state = CS_SIZE;
+		p->wire_left = http_chunked_wire_max(&p->lim);
 	} else if (req->body == HTTP_BODY_LENGTH && req->content_length) {
 		p->phase = PHASE_BODY;
 		p->body_left = req->content_length;
@@ -736,13 +747,24 @@ static enum http_result chunk_line_byte(struct http_parser *p, u8 c)
 	return HTTP_NEED_MORE;
 }
 
-/* The LF of a chunk-size line: data follows, or the trailer section. */
+static enum http_result wire_too_long(struct http_parser *p)
+{
+	return fail(p, 413, "chunked body too long on the wire");
+}
+
+/*
+ * The LF of a chunk-size line: data follows, or the trailer section.
+ * The data counts against the wire bound here, before it is skipped.
+ */
 static enum http_result chunk_line_lf(struct http_parser *p, u8 c)
 {
 	if (c != '\n')
 		return fail(p, 400, "bare CR in chunked body");
 	p->chunk_line = 0;
 	if (p->body_left) {
+		if (p->body_left > p->wire_left)
+			return wire_too_long(p);
+		p->wire_left -= p->body_left;
 		p->body_total += p->body_left;
 		p->chunk_state = CS_DATA;
 	} else {
@@ -787,8 +809,12 @@ static enum http_result trailer_byte(struct http_parser *p, u8 c)
 	return HTTP_NEED_MORE;
 }
 
+/* A byte of chunked framing: every one counts against the wire bound. */
 static enum http_result chunk_byte(struct http_parser *p, u8 c)
 {
+	if (!p->wire_left)
+		return wire_too_long(p);
+	p->wire_left--;
 	switch (p->chunk_state) {
 	case CS_LINE_LF:
 		return chunk_line_lf(p, c);

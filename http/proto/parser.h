@@ -49,6 +49,9 @@
  *            chunk sizes); more is 413 (Content Too Large)
  *
  * The u32 limits are clamped to HTTP_LIMIT_CAP by http_parser_init().
+ * A chunked body is also bounded on the wire: its every byte (chunk-size
+ * lines with their extensions, data, CRLFs, last chunk, trailer section)
+ * counts against http_chunked_wire_max(), and more is 413 too.
  */
 struct http_limits {
 	u32 max_request_line;
@@ -220,6 +223,7 @@ struct http_parser {
 	u32 trailer_bytes;
 	u64 body_left;
 	u64 body_total;
+	u64 wire_left;
 	/* error */
 	int status;
 	const char *reason;
@@ -245,6 +249,23 @@ void http_parser_init(struct http_parser *p, const struct http_limits *lim);
  * (of the clamped limits).
  */
 size_t http_head_buffer_size(const struct http_limits *lim);
+
+/**
+ * http_chunked_wire_max() - the most bytes a chunked body may take
+ * @lim: the limits
+ *
+ * Every byte of a chunked body counts: chunk-size lines with their
+ * extensions and CRLFs, the data and its CRLFs, the last chunk, the
+ * trailer section and the final CRLF.  The allowance is max_body for
+ * the data and as much again for framing, plus what one data chunk and
+ * the last chunk may take within the other limits, so that any body that
+ * fits them in a single data chunk is accepted; the byte past it is 413.
+ * Parsing a body thus never reads more than about twice max_body bytes.
+ *
+ * Return: 2 * max_body + 2 * max_chunk_line + max_trailer_bytes + 8 (of
+ * the clamped limits).
+ */
+u64 http_chunked_wire_max(const struct http_limits *lim);
 
 /**
  * http_parse_head() - parse a request head incrementally
@@ -280,6 +301,10 @@ enum http_result http_parse_head(struct http_parser *p, const char *buf,
  * to find its end (chunk-size lines, extensions and trailer fields are
  * checked and bounded).  Called when there is no body (or in the head
  * phase with nothing pending) it returns HTTP_BODY_DONE at once.
+ *
+ * A chunked body longer on the wire than http_chunked_wire_max() is 413
+ * at its first byte past that bound (data bytes count when the chunk-size
+ * line that announces them ends).
  *
  * Return: HTTP_NEED_MORE (all of @buf consumed), HTTP_BODY_DONE (the next
  * request starts at @buf + *@consumed and the parser is back in its head

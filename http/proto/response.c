@@ -4,7 +4,8 @@
  *
  * Every response khttpd sends starts here, so every response has a status
  * line with its reason phrase, Date (IMF-fixdate, RFC 9110 section 5.6.7),
- * Server, exact framing and, when the connection ends, "Connection: close".
+ * Server, exact framing and, when the connection ends, "Connection: close"
+ * (or, when an HTTP/1.0 connection stays open, "Connection: keep-alive").
  */
 #include "http/proto/response.h"
 
@@ -212,7 +213,8 @@ int http_format_head_at(char *buf, size_t size,
 	struct http_out o = { .buf = buf, .size = size };
 
 	if (head->status < 100 || head->status > 599 ||
-	    (head->chunked && head->content_length != HTTP_NO_LENGTH))
+	    (head->chunked && head->content_length != HTTP_NO_LENGTH) ||
+	    (head->keep_alive && (head->close || head->chunked)))
 		return -EINVAL;
 	http_out_str(&o, "HTTP/1.1 ");
 	http_out_u64(&o, head->status);
@@ -235,6 +237,8 @@ int http_format_head_at(char *buf, size_t size,
 		http_out_str(&o, "Transfer-Encoding: chunked\r\n");
 	if (head->close)
 		http_out_str(&o, "Connection: close\r\n");
+	if (head->keep_alive)
+		http_out_str(&o, "Connection: keep-alive\r\n");
 	if (head->extra)
 		http_out_str(&o, head->extra);
 	http_out_str(&o, "\r\n");
@@ -253,7 +257,8 @@ int http_format_head_at(char *buf, size_t size,
  *
  * Return: the length written (without a NUL), or -ENOSPC if @buf is too
  * small, or -EINVAL for a head that cannot be framed (chunked with a
- * length, or a status outside 100..599).
+ * length, keep-alive with close or chunked, or a status outside
+ * 100..599).
  */
 int http_format_head(char *buf, size_t size,
 		     const struct http_response_head *head, s64 now)

@@ -27,6 +27,11 @@
  * @content_length: body length, or HTTP_NO_LENGTH to omit the header
  * @chunked: send "Transfer-Encoding: chunked" (requires HTTP_NO_LENGTH)
  * @close: the connection closes after this response ("Connection: close")
+ * @keep_alive: the connection stays open after a response to an HTTP/1.0
+ *              request that asked for it ("Connection: keep-alive"): such a
+ *              client assumes a close otherwise (RFC 9112 9.3, RFC 2068
+ *              19.7.1); not with @close, nor with @chunked, which an
+ *              HTTP/1.0 client does not know
  * @extra: further header lines, each ending in CRLF, or NULL
  */
 struct http_response_head {
@@ -35,6 +40,7 @@ struct http_response_head {
 	u64 content_length;
 	bool chunked;
 	bool close;
+	bool keep_alive;
 	const char *extra;
 };
 

@@ -12,7 +12,8 @@
  * 4 KiB) one byte at a time must give the same sequence of events (every
  * request's fields, body ends, the final error status and reason).  Every
  * span must lie inside the input, and the pending head must stay below
- * http_head_buffer_size().
+ * http_head_buffer_size().  A body takes exactly Content-Length bytes, or
+ * at most http_chunked_wire_max() when chunked.
  */
 #include <assert.h>
 #include "tools/testing/unit/http_drive.h"
@@ -77,6 +78,28 @@ static void check_spans(const struct hd_result *res, size_t len)
 	}
 }
 
+/* Each completed body took the bytes its framing allows. */
+static void check_bodies(const struct hd_result *res,
+			 const struct http_limits *lim)
+{
+	const struct http_request *r;
+	size_t i, n;
+
+	for (i = 0; i + 1 < res->n; i++) {
+		if (res->ev[i].kind != HD_HEAD)
+			continue;
+		assert(res->ev[i + 1].kind != HD_HEAD);
+		if (res->ev[i + 1].kind != HD_BODY_DONE)
+			continue;
+		r = &res->ev[i].req;
+		n = res->ev[i + 1].end - res->ev[i].at - r->head_len;
+		if (r->body == HTTP_BODY_CHUNKED)
+			assert(n <= http_chunked_wire_max(lim) && n >= 5);
+		else
+			assert(n == r->content_length);
+	}
+}
+
 static void exercise_request(const char *in, const struct hd_result *res)
 {
 	const struct hd_event *e;
@@ -116,6 +139,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	assert(whole.max_pending < http_head_buffer_size(lim));
 	assert(whole.consumed <= len);
 	check_spans(&whole, len);
+	check_bodies(&whole, lim);
 	exercise_request(in, &whole);
 
 	sp.ncuts = data[1] % (MAX_CUTS + 1);

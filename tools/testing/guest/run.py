@@ -11,8 +11,9 @@ last case the guest's dmesg must be free of splats.  Prints "ok NAME" or
 Usage: run.py --kernel VMLINUZ --initrd INITRD --workdir DIR [-k PATTERN]
               [-m MODULE] [--mem MB] [--slow FACTOR] [--kmemleak]
               [--suite-name NAME]
--k runs only the cases whose name contains PATTERN (make check-guest
-K=PATTERN); one that matches none fails before the guest boots.
+-k runs only the cases whose name, as tests_FILE.test_CASE, contains
+PATTERN (make check-guest K=PATTERN: K=http11 is one file, K=etag the
+cases about ETags); one that matches none fails before the guest boots.
 --kmemleak (a kernel with CONFIG_DEBUG_KMEMLEAK, tools/vm/debug-kernel.sh)
 takes a baseline after boot and fails the run on any object kmemleak
 reports after the final rmmod.  --slow is read by slow-sensitive cases as
@@ -42,7 +43,7 @@ def collect(pattern, modules):
         mod = importlib.import_module(name)
         for attr in sorted(dir(mod)):
             if attr.startswith("test_") and (not pattern or
-                                             pattern in attr):
+                                             pattern in name + "." + attr):
                 cases.append((attr, getattr(mod, attr)))
     return cases
 
@@ -71,7 +72,8 @@ def main():
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--accel", default="auto")
     ap.add_argument("-k", dest="pattern", default="",
-                    help="run only the cases whose name contains this")
+                    help="run only the cases whose tests_FILE.test_CASE "
+                    "name contains this")
     ap.add_argument("-m", dest="modules", action="append",
                     help="run only this module (tests_static, ...)")
     ap.add_argument("--mem", type=int, default=2048, help="guest MiB")

@@ -4,6 +4,7 @@ computation limits, cancellation and unload in the middle of one."""
 import json
 import threading
 import time
+from decimal import ROUND_FLOOR, Decimal, getcontext
 
 from common import (HttpConn, check, decimal_mod, fib, fib_mod, get)
 
@@ -128,6 +129,65 @@ def test_too_big_result_is_507(ctx):
     r = get(ctx, "/fib/2147483647")
     check(r.status == 507, "default cap: %d" % r.status)
     check(b"max_result_mb" in r.body, r.body)
+
+
+def fib_text_len(n, base=10):
+    """Digits of F(n), n >= 2: floor(n log(phi) - log(sqrt 5)) + 1 in the
+    base, with 60 significant digits (F(n) is never that close to a power
+    of 10 or 16 for these n)."""
+    getcontext().prec = 60
+    five = Decimal(5)
+    phi = (1 + five.sqrt()) / 2
+    x = (n * phi.ln() - five.sqrt().ln()) / Decimal(base).ln()
+    return int(x.to_integral_value(rounding=ROUND_FLOOR)) + 1
+
+
+def test_head_fib_not_cached_computes_nothing(ctx):
+    """HEAD needs only the length, known in O(1): F(N) is not computed."""
+    n = 10 ** 8
+    rc, out = ctx.guest.run("echo 1 > /sys/module/khttpd/parameters/"
+                            "cache_flush")
+    check(rc == 0, "cache_flush: %s" % out)
+    before = stats(ctx)["compute"]
+    for base in (10, 16):
+        t = time.monotonic()
+        r = get(ctx, "/fib/%d?base=%d" % (n, base), method="HEAD")
+        took = time.monotonic() - t
+        check(r.status == 200, "base %d: %d" % (base, r.status))
+        check(took < 1.0, "base %d: HEAD took %.2fs" % (base, took))
+        check(r.header("content-length") == str(fib_text_len(n, base)),
+              "base %d: Content-Length %s, want %d" %
+              (base, r.header("content-length"), fib_text_len(n, base)))
+        check(r.header("etag") == '"fib-%d-%d"' % (n, base),
+              "ETag %r" % r.header("etag"))
+        check(r.header("cache-control") ==
+              "public, max-age=31536000, immutable", "Cache-Control")
+        check(r.header("x-cache") == "miss", "X-Cache %r" %
+              r.header("x-cache"))
+        timing = r.header("server-timing") or ""
+        check("compute;dur=0.000" in timing, "Server-Timing %r" % timing)
+    after = stats(ctx)["compute"]
+    check(after["started"] == before["started"] and after["active"] == 0,
+          "a computation started: %r -> %r" % (before, after))
+    # the same headers as GET's, for a small N (Python checks the length)
+    with HttpConn(ctx) as c:
+        c.send(b"HEAD /fib/4321 HTTP/1.1\r\nHost: t\r\n\r\n"
+               b"GET /fib/4321 HTTP/1.1\r\nHost: t\r\n\r\n"
+               b"HEAD /fib/4321 HTTP/1.1\r\nHost: t\r\n\r\n")
+        head = c.read_response(head_only=True)
+        body = c.read_response()
+        hit = c.read_response(head_only=True)
+    check(body.body == str(fib(4321)).encode(), "GET after HEAD")
+    for name in ("content-length", "content-type", "etag", "cache-control"):
+        check(head.header(name) == body.header(name) == hit.header(name),
+              "%s: %r %r %r" % (name, head.header(name), body.header(name),
+                                hit.header(name)))
+    check(hit.header("x-cache") == "hit", "X-Cache %r" % hit.header("x-cache"))
+
+
+def test_head_fib_too_big_is_507_like_get(ctx):
+    r = get(ctx, "/fib/2147483647", method="HEAD")
+    check(r.status == 507, "HEAD: %d" % r.status)
 
 
 def test_disconnect_cancels_computation(ctx):

@@ -40,8 +40,38 @@ def test_http10_closes_by_default_and_keeps_alive_on_request(ctx):
         for _ in range(3):
             c.send(b"GET /fib/7 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
             r = c.read_response()
-            check(r.body == b"13" and r.header("connection") is None,
+            check(r.body == b"13" and r.header("connection") == "keep-alive",
                   "1.0 keep-alive: %r" % r.header("connection"))
+
+
+def test_http10_keep_alive_two_requests_one_connection(ctx):
+    """An HTTP/1.0 client assumes a close unless the response says
+    keep-alive (RFC 9112 9.3): ab -k, for one, then opens a new connection."""
+    with HttpConn(ctx) as c:
+        c.send(b"GET /fib/10 HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
+        r = c.read_response()
+        check(r.status == 200 and r.body == b"55", "first: %r" % r.raw)
+        check(r.header("connection") == "keep-alive",
+              "first: Connection %r" % r.header("connection"))
+        check(r.header("content-length") == "2" and
+              r.header("transfer-encoding") is None, "first: framing")
+        check(not c.closed_by_server(0.5), "closed after the first")
+        c.sock.settimeout(20 * ctx.slow)
+        c.send(b"HEAD /nope HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+               b"GET /fib/11 HTTP/1.0\r\n\r\n")
+        r = c.read_response(head_only=True)
+        check(r.status == 404 and r.header("connection") == "keep-alive",
+              "404: %r" % r.raw)
+        r = c.read_response()
+        check(r.body == b"89" and r.header("connection") == "close",
+              "last: %r" % r.raw)
+        check(c.closed_by_server(), "HTTP/1.0 without keep-alive left open")
+    with HttpConn(ctx) as c:
+        c.send(b"GET /fib/12 HTTP/1.1\r\nHost: t\r\n"
+               b"Connection: keep-alive\r\n\r\n")
+        r = c.read_response()
+        check(r.body == b"144" and r.header("connection") is None,
+              "1.1: Connection %r" % r.header("connection"))
 
 
 def test_connection_close_honoured(ctx):

@@ -32,6 +32,7 @@ struct hd_event {
 	int status;
 	const char *reason;
 	size_t at;			/* input offset of the head's first byte */
+	size_t end;			/* HD_BODY_DONE: offset after the body */
 	struct http_request req;	/* spans are input offsets */
 };
 
@@ -148,6 +149,8 @@ static void hd_run(const char *in, size_t len, const struct http_limits *lim,
 		} else if (r == HTTP_BODY_DONE) {
 			start += used;
 			hd_record(res, HD_BODY_DONE, &p, head_at, NULL);
+			if (res->total == res->n)
+				res->ev[res->n - 1].end = start;
 			res->consumed = start;
 			head = true;
 		} else {
@@ -191,7 +194,7 @@ static bool hd_equal(const struct hd_result *a, const struct hd_result *b)
 		const struct hd_event *x = &a->ev[i], *y = &b->ev[i];
 
 		if (x->kind != y->kind || x->status != y->status ||
-		    x->at != y->at)
+		    x->at != y->at || x->end != y->end)
 			return false;
 		if (x->reason != y->reason &&
 		    (!x->reason || !y->reason || strcmp(x->reason, y->reason)))

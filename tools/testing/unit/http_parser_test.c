@@ -769,6 +769,122 @@ static void test_limit_body(void)
 	KT_EXPECT(status_len(in, strlen(in), &lim) == 413);
 }
 
+/*
+ * A chunked body of exactly @len bytes (at least 7): one-byte chunks whose
+ * size line is "1;eee...": @line bytes, then a last chunk "0;eee..." that
+ * makes up the length; its line is at most @line + 7 bytes.
+ */
+static size_t wire_body(char *buf, size_t len, size_t line)
+{
+	size_t n = 0, chunk = line + 5, m;
+
+	while (len - n >= chunk + 7) {
+		memcpy(buf + n, "1;", 2);
+		memset(buf + n + 2, 'e', line - 2);
+		memcpy(buf + n + line, "\r\nx\r\n", 5);
+		n += chunk;
+	}
+	m = len - n - 6;
+	memcpy(buf + n, "0;", 2);
+	memset(buf + n + 2, 'e', m);
+	memcpy(buf + n + 2 + m, "\r\n\r\n", 4);
+	return len;
+}
+
+/* A chunked POST with the body @body, then a GET. */
+static size_t wire_request(char *buf, const char *body, size_t blen)
+{
+	static const char head[] = "POST / HTTP/1.1\r\nHost: h\r\n"
+				   "Transfer-Encoding: chunked\r\n\r\n";
+	size_t n = sizeof(head) - 1;
+
+	memcpy(buf, head, n);
+	memcpy(buf + n, body, blen);
+	memcpy(buf + n + blen, "GET / HTTP/1.1\r\nHost: h\r\n\r\n", 27);
+	return n + blen + 27;
+}
+
+static const char *final_reason(const struct hd_result *res)
+{
+	return res->stopped && res->n ? res->ev[res->n - 1].reason : "";
+}
+
+/* Every wire byte of a chunked body counts: extensions cannot pad it. */
+static void test_limit_body_wire(void)
+{
+	static char body[1 << 22], in[(1 << 22) + 128];
+	static struct hd_result res;
+	struct http_limits lim = deflim;
+	struct hd_split threes = { .step = 3, .copy = true };
+	struct hd_split whole = { 0 };
+	struct http_parser p;
+	struct http_request r;
+	enum http_result res_head;
+	size_t hl, len, used;
+	u64 w;
+	int d;
+
+	lim.max_body = 100;
+	lim.max_chunk_line = 64;
+	lim.max_trailer_bytes = 32;
+	w = http_chunked_wire_max(&lim);
+	KT_ASSERT(w == 2 * 100 + 2 * 64 + 32 + 8, "%llu", (unsigned long long)w);
+	/* many one-byte chunks with long extensions: W - 1 and W pass */
+	for (d = -1; d <= 1; d++) {
+		len = wire_request(in, body, wire_body(body, w + d, 56));
+		run_splits(in, len, &lim, &res);
+		KT_EXPECT(final_status(&res) == (d <= 0 ? 0 : 413), "W%+d: %d",
+			  d, final_status(&res));
+		KT_EXPECT(d > 0 || (res.n == 4 && res.consumed == len),
+			  "W%+d: the next request is lost", d);
+		KT_EXPECT(d <= 0 || !strcmp(final_reason(&res),
+					    "chunked body too long on the wire"),
+			  "W%+d: %s", d, final_reason(&res));
+	}
+	/* one chunk of max_body, every line and the trailers at their limits */
+	memcpy(body, "64;", 3);
+	memset(body + 3, 'e', 61);
+	memcpy(body + 64, "\r\n", 2);
+	memset(body + 66, 'd', 100);
+	memcpy(body + 166, "\r\n0;", 4);
+	memset(body + 170, 'e', 62);
+	memcpy(body + 232, "\r\nT: ", 5);
+	memset(body + 237, 'v', 27);
+	memcpy(body + 264, "\r\n\r\n", 4);
+	KT_ASSERT(w - lim.max_body == 268);
+	len = wire_request(in, body, 268);
+	run_splits(in, len, &lim, &res);
+	KT_EXPECT(final_status(&res) == 0 && res.n == 4, "%d", final_status(&res));
+
+	/* The default limits: ~1 KiB extensions on one-byte chunks. */
+	w = http_chunked_wire_max(&deflim);
+	KT_ASSERT(w == 2 * 1048576 + 2 * 1024 + 4096 + 8);
+	KT_ASSERT(w + 1 < sizeof(body));
+	for (d = 0; d <= 1; d++) {
+		len = wire_request(in, body, wire_body(body, w + d, 1000));
+		hd_run(in, len, &deflim, &whole, &res);
+		KT_EXPECT(final_status(&res) == (d ? 413 : 0), "W%+d: %d", d,
+			  final_status(&res));
+		KT_EXPECT(d || res.n == 4, "W: %zu events", res.n);
+		if (d) {
+			hd_run(in, len, &deflim, &threes, &res);
+			KT_EXPECT(final_status(&res) == 413);
+		}
+	}
+	/*
+	 * Refused at the byte past the bound (inside an extension here),
+	 * however far the client goes.
+	 */
+	hl = wire_request(in, "", 0) - 27;
+	len = wire_body(body, sizeof(body), 1000);
+	http_parser_init(&p, &deflim);
+	res_head = http_parse_head(&p, in, hl, &r);
+	KT_ASSERT(res_head == HTTP_HEAD_COMPLETE);
+	KT_EXPECT(http_skip_body(&p, body, len, &used) == HTTP_ERROR);
+	KT_EXPECT(used == w + 1, "refused after %zu bytes", used);
+	KT_EXPECT(http_parser_error(&p, NULL) == 413);
+}
+
 static void test_garbage(void)
 {
 	static char buf[1 << 20];
@@ -853,6 +969,7 @@ int main(void)
 	KT_RUN(test_limit_chunk_line);
 	KT_RUN(test_limit_trailer);
 	KT_RUN(test_limit_body);
+	KT_RUN(test_limit_body_wire);
 	KT_RUN(test_garbage);
 	KT_RUN(test_contract);
 	return ktest_summary("http");

@@ -30,7 +30,7 @@ static void test_dates(void)
 	char buf[HTTP_DATE_LEN + 1];
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		KT_EXPECT(http_format_date(buf, sizeof(buf), cases[i].t) ==
 			  HTTP_DATE_LEN);
 		KT_EXPECT(!strcmp(buf, cases[i].want), "%lld: got '%s'",
@@ -74,6 +74,47 @@ static void test_head_framing(void)
 	KT_EXPECT(http_format_head(out, sizeof(out), &h, 0) == -EINVAL);
 }
 
+/* A kept-alive HTTP/1.0 connection says so; 1.1 and closes do not. */
+static void test_head_keep_alive(void)
+{
+	struct http_response_head h = {
+		.status = 404,
+		.content_type = "text/plain",
+		.content_length = 5,
+		.keep_alive = true,
+		.extra = "X-A: b\r\n",
+	};
+	const char *want = "HTTP/1.1 404 Not Found\r\n"
+			   "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n"
+			   "Server: khttpd\r\n"
+			   "Content-Type: text/plain\r\n"
+			   "Content-Length: 5\r\n"
+			   "Connection: keep-alive\r\n"
+			   "X-A: b\r\n\r\n";
+	int n = http_format_head(out, sizeof(out), &h, 0);
+
+	KT_ASSERT(n == (int)strlen(want), "n=%d: %.*s", n, n > 0 ? n : 0, out);
+	KT_EXPECT(!memcmp(out, want, n), "%.*s", n, out);
+	KT_EXPECT(http_format_head(out, n, &h, 0) == n);
+	KT_EXPECT(http_format_head(out, n - 1, &h, 0) == -ENOSPC);
+
+	/* no header by default (HTTP/1.1 keeps the connection anyway) */
+	h.keep_alive = false;
+	n = http_format_head(out, sizeof(out) - 1, &h, 0);
+	KT_ASSERT(n > 0);
+	out[n] = 0;
+	KT_EXPECT(!strstr(out, "Connection"), "%s", out);
+
+	/* contradictions: close, and chunked (unknown to HTTP/1.0) */
+	h.keep_alive = true;
+	h.close = true;
+	KT_EXPECT(http_format_head(out, sizeof(out), &h, 0) == -EINVAL);
+	h.close = false;
+	h.chunked = true;
+	h.content_length = HTTP_NO_LENGTH;
+	KT_EXPECT(http_format_head(out, sizeof(out), &h, 0) == -EINVAL);
+}
+
 static void test_out_numbers(void)
 {
 	static const struct {
@@ -94,7 +135,7 @@ static void test_out_numbers(void)
 	http_out_u64(&o, 18446744073709551615ULL);
 	KT_EXPECT(http_out_done(&o) == 22);
 	KT_EXPECT(!memcmp(buf, "0 18446744073709551615", 22));
-	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ms); i++) {
 		o = (struct http_out){ .buf = buf, .size = sizeof(buf) };
 		http_out_ms(&o, ms[i].ns);
 		KT_EXPECT(http_out_done(&o) == (int)strlen(ms[i].want) &&
@@ -125,6 +166,7 @@ int main(void)
 {
 	KT_RUN(test_dates);
 	KT_RUN(test_head_framing);
+	KT_RUN(test_head_keep_alive);
 	KT_RUN(test_out_numbers);
 	KT_RUN(test_reasons);
 	return ktest_summary("http-response");
