@@ -132,6 +132,7 @@ void conn_close(struct khttpd_conn *conn, int reason)
 		return;
 	trace_khttpd_conn(khttpd_sock_peer_port(conn->sock), false, reason,
 			  conn->requests);
+	khttpd_stat_close(reason);
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = NULL;
 	sk->sk_data_ready = conn->saved_data_ready;

@@ -204,6 +204,16 @@ static void fib_count(struct khttpd_fib *fib, enum khttpd_fib_stat s)
 	atomic64_inc(&fib->stats[s]);
 }
 
+/* A computation produced its text: into the histogram of /metrics. */
+static void fib_count_time(struct khttpd_fib *fib,
+			   const struct khttpd_timing *t)
+{
+	u64 ns = t->compute + t->convert;
+
+	atomic64_inc(&fib->hist[khttpd_hist_bucket(ns)]);
+	atomic64_add(ns, &fib->hist_ns);
+}
+
 static void job_count(struct khttpd_job *job, int err)
 {
 	struct khttpd_fib *fib = job->fib;
@@ -217,6 +227,7 @@ static void job_count(struct khttpd_job *job, int err)
 		what = KHTTPD_COMPUTE_FAIL;
 	} else {
 		fib_count(fib, KHTTPD_FIB_DONE);
+		fib_count_time(fib, &job->timing);
 		what = KHTTPD_COMPUTE_DONE;
 	}
 	trace_khttpd_compute(what, job->n, job->base,
@@ -232,11 +243,13 @@ static void job_work(struct work_struct *work)
 	int err;
 
 	job->timing.queue = ktime_get_ns() - job->queued_ns;
+	atomic_inc(&fib->nr_running);
 	if (job_cancelled(job))
 		err = -ECANCELED;
 	else
 		err = khttpd_fib_text(job->n, job->base, &job->body,
 				      job_cancelled, job, &job->timing);
+	atomic_dec(&fib->nr_running);
 	if (job->body) {
 		/* The text is charged until its last sender lets it go. */
 		khttpd_body_charge(job->body, fib->budget);
@@ -373,6 +386,7 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
 				      &res->timing);
 		if (err)
 			return err;
+		fib_count_time(fib, &res->timing);
 		/* Counted like a job's text until the cache takes it. */
 		khttpd_body_charge(res->body, fib->budget);
 		khttpd_cache_put(key, res->body);

@@ -18,6 +18,7 @@
 #include <linux/workqueue.h>
 
 #include "cache/body.h"
+#include "http/hist.h"
 #include "http/proto/response.h"
 
 /**
@@ -70,7 +71,11 @@ enum khttpd_fib_stat {
  *          or the last sender lets it go
  * @wq: where computations run (unbound; its max_active bounds them)
  * @nr_jobs: computations running or queued
+ * @nr_running: computations running
  * @stats: the counters of enum khttpd_fib_stat
+ * @hist: computations that produced their text (inline ones included), by
+ *        compute + convert time, in the buckets of http/hist.h
+ * @hist_ns: the sum of those times
  */
 struct khttpd_fib {
 	u32 max_jobs;
@@ -79,7 +84,10 @@ struct khttpd_fib {
 	atomic64_t *budget;
 	struct workqueue_struct *wq;
 	atomic_t nr_jobs;
+	atomic_t nr_running;
 	atomic64_t stats[KHTTPD_FIB_NR_STATS];
+	atomic64_t hist[KHTTPD_HIST_BUCKETS];
+	atomic64_t hist_ns;
 };
 
 struct khttpd_job;

@@ -70,6 +70,7 @@ static void refuse(struct socket *sock)
 	khttpd_stat_status(503);
 	trace_khttpd_conn(khttpd_sock_peer_port(sock), false,
 			  KHTTPD_CLOSE_LIMIT, 0);
+	khttpd_stat_close(KHTTPD_CLOSE_LIMIT);
 	/* A lingering close, as short as can be: drop what already came. */
 	kernel_sock_shutdown(sock, SHUT_WR);
 	khttpd_sock_drain(sock, &dropped, KHTTPD_LINGER_BYTES);

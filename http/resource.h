@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * resource.h - the routes of khttpd: "/", "/stats" and "/fib/N?base=".
+ * resource.h - the routes of khttpd: "/", "/stats", "/metrics" and
+ * "/fib/N?base=".
  *
  * Kernel-agnostic (include/khttpd_shim.h and http/proto/ only): pure
  * functions on the request-target as received.
@@ -22,12 +23,16 @@
  * @KHTTPD_ROUTE_INDEX: "/"
  * @KHTTPD_ROUTE_STATS: "/stats"
  * @KHTTPD_ROUTE_FIB: "/fib/N", with khttpd_route.n and khttpd_route.base set
+ * @KHTTPD_ROUTE_METRICS: "/metrics"
+ * @KHTTPD_ROUTE_NR: how many
  */
 enum khttpd_route_kind {
 	KHTTPD_ROUTE_NOT_FOUND,
 	KHTTPD_ROUTE_INDEX,
 	KHTTPD_ROUTE_STATS,
 	KHTTPD_ROUTE_FIB,
+	KHTTPD_ROUTE_METRICS,
+	KHTTPD_ROUTE_NR
 };
 
 /**
@@ -52,8 +57,8 @@ struct khttpd_route {
  *
  * The path is split into segments on '/' first and each segment is then
  * percent-decoded, so "%2F" is data inside a segment and never a
- * separator.  Routes: "/" (index), "/stats", "/fib/N" where N is one or
- * more decimal digits (leading zeros allowed) with value at most
+ * separator.  Routes: "/" (index), "/stats", "/metrics", "/fib/N" where N
+ * is one or more decimal digits (leading zeros allowed) with value at most
  * KHTTPD_FIB_N_MAX.  Anything else, including "/fib/10/" and "/fib", is
  * KHTTPD_ROUTE_NOT_FOUND.  For /fib/N the query may hold "base=10" or
  * "base=16" once; other parameters are ignored.

@@ -233,6 +233,29 @@ static void conn_trace_request(struct khttpd_conn *conn,
 	memset(&t->timing, 0, sizeof(t->timing));
 }
 
+/* The Prometheus text exposition format. */
+#define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+/* What a routed request counts as (@kind < 0: a bad target). */
+static enum khttpd_route_stat route_stat(const struct khttpd_server *srv,
+					 int kind)
+{
+	switch (kind) {
+	case KHTTPD_ROUTE_INDEX:
+		return KHTTPD_RS_INDEX;
+	case KHTTPD_ROUTE_STATS:
+		return KHTTPD_RS_STATS;
+	case KHTTPD_ROUTE_METRICS:
+		return KHTTPD_RS_METRICS;
+	case KHTTPD_ROUTE_FIB:
+		return KHTTPD_RS_FIB;
+	case KHTTPD_ROUTE_NOT_FOUND:
+		return srv->has_docroot ? KHTTPD_RS_FILE : KHTTPD_RS_OTHER;
+	default:
+		return KHTTPD_RS_OTHER;
+	}
+}
+
 /* A complete request head: answer it (or start its computation). */
 int conn_dispatch(struct khttpd_conn *conn,
 		  const struct http_request *req)
@@ -258,14 +281,24 @@ int conn_dispatch(struct khttpd_conn *conn,
 			    (req->expect_continue && req->body != HTTP_BODY_NONE) ||
 			    READ_ONCE(srv->stopping);
 	conn->http10 = req->version == 0;
-	if (req->method != HTTP_METHOD_GET && !head_only)
+	if (req->method != HTTP_METHOD_GET && !head_only) {
+		khttpd_stat_route(KHTTPD_RS_OTHER);
 		return conn_error(conn, 405, "only GET and HEAD are allowed",
 				  false, false);
+	}
 	status = khttpd_route(conn->rx + req->target.off, req->target.len,
 			      &route, &reason);
+	khttpd_stat_route(route_stat(srv, status ? -1 : route.kind));
 	if (status)
 		return conn_error(conn, status, reason, false, head_only);
 	switch (route.kind) {
+	case KHTTPD_ROUTE_METRICS:
+		body = khttpd_metrics(srv);
+		if (body)
+			return conn_start_response(conn, 200, body,
+						   METRICS_TYPE, NULL,
+						   head_only);
+		break;
 	case KHTTPD_ROUTE_INDEX:
 		if (srv->has_docroot) {
 			status = conn_static(conn, req, true);

@@ -111,7 +111,7 @@ static int start_response(struct khttpd_conn *conn, int status,
 	conn->tx_active = true;
 	conn->tx_status = status;
 	conn->last_progress = jiffies;
-	khttpd_stat_status(status);
+	khttpd_stat_response(status, ktime_get_ns() - conn->head_start_ns);
 	return 0;
 }
 

@@ -10,17 +10,10 @@
 #include "http/stats.h"
 
 /* The statuses khttpd answers, each counted on its own. */
-static const int counted_statuses[] = {
+const int khttpd_counted_statuses[KHTTPD_NR_STATUSES] = {
 	200, 206, 301, 304, 400, 403, 404, 405, 408, 412, 413, 414, 416, 431,
 	500, 501, 503, 505, 507
 };
-#define NR_STATUSES ARRAY_SIZE(counted_statuses)
-
-struct khttpd_counters {
-	u64 stat[KHTTPD_STAT_NR];
-	u64 status[NR_STATUSES + 1];	/* the last one: any other */
-};
-
 static struct khttpd_counters __percpu *counters;
 
 static const char *const stat_names[KHTTPD_STAT_NR] = {
@@ -71,25 +64,60 @@ void khttpd_stat_status(int status)
 {
 	size_t i;
 
-	for (i = 0; i < NR_STATUSES; i++)
-		if (counted_statuses[i] == status)
+	for (i = 0; i < KHTTPD_NR_STATUSES; i++)
+		if (khttpd_counted_statuses[i] == status)
 			break;
 	this_cpu_inc(counters->status[i]);
 }
 
-static void sum_counters(struct khttpd_counters *sum)
+/**
+ * khttpd_stat_response() - count a response: its status, and its time
+ * @status: the status code
+ * @ns: nanoseconds from the request's first byte to the response's head
+ */
+void khttpd_stat_response(int status, u64 ns)
 {
-	int cpu;
-	size_t i;
+	khttpd_stat_status(status);
+	this_cpu_inc(counters->response_hist[khttpd_hist_bucket(ns)]);
+	this_cpu_add(counters->response_ns, ns);
+}
 
+/**
+ * khttpd_stat_route() - count a request by what it asked for
+ * @r: the route
+ */
+void khttpd_stat_route(enum khttpd_route_stat r)
+{
+	this_cpu_inc(counters->route[r]);
+}
+
+/**
+ * khttpd_stat_close() - count a connection closed
+ * @reason: enum khttpd_close_reason
+ */
+void khttpd_stat_close(int reason)
+{
+	if (reason >= 0 && reason < KHTTPD_NR_CLOSE_STATS)
+		this_cpu_inc(counters->closed[reason]);
+}
+
+/**
+ * khttpd_stats_sum() - every CPU's counters added up
+ * @sum: filled in
+ */
+void khttpd_stats_sum(struct khttpd_counters *sum)
+{
+	const u64 *c;
+	u64 *d = (u64 *)sum;
+	size_t i, n = sizeof(*sum) / sizeof(u64);
+	int cpu;
+
+	BUILD_BUG_ON(sizeof(*sum) % sizeof(u64));
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		struct khttpd_counters *c = per_cpu_ptr(counters, cpu);
-
-		for (i = 0; i < KHTTPD_STAT_NR; i++)
-			sum->stat[i] += READ_ONCE(c->stat[i]);
-		for (i = 0; i <= NR_STATUSES; i++)
-			sum->status[i] += READ_ONCE(c->status[i]);
+		c = (const u64 *)per_cpu_ptr(counters, cpu);
+		for (i = 0; i < n; i++)
+			d[i] += READ_ONCE(c[i]);
 	}
 }
 
@@ -122,7 +150,7 @@ struct khttpd_body *khttpd_stats_json(struct khttpd_server *srv)
 	body = khttpd_body_alloc(2048);
 	if (!body)
 		return NULL;
-	sum_counters(&sum);
+	khttpd_stats_sum(&sum);
 	p = body->data;
 	end = p + 2048;
 	p += scnprintf(p, end - p, "{\"connections\":{\"open\":%d,",
@@ -130,9 +158,9 @@ struct khttpd_body *khttpd_stats_json(struct khttpd_server *srv)
 	p = json_stats(p, end, &sum, KHTTPD_STAT_ACCEPTED, KHTTPD_STAT_TIMEOUTS);
 	p += scnprintf(p, end - p, "},\"requests\":%llu,\"status\":{",
 		       sum.stat[KHTTPD_STAT_REQUESTS]);
-	for (i = 0; i < NR_STATUSES; i++)
-		p += scnprintf(p, end - p, "\"%d\":%llu,", counted_statuses[i],
-			       sum.status[i]);
+	for (i = 0; i < KHTTPD_NR_STATUSES; i++)
+		p += scnprintf(p, end - p, "\"%d\":%llu,",
+			       khttpd_counted_statuses[i], sum.status[i]);
 	p += scnprintf(p, end - p, "\"other\":%llu},", sum.status[i]);
 	p = json_stats(p, end, &sum, KHTTPD_STAT_BYTES_IN,
 		       KHTTPD_STAT_BYTES_OUT);

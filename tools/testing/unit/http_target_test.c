@@ -21,10 +21,16 @@ struct route_case {
 #define NONE(t)		{ t, 0, KHTTPD_ROUTE_NOT_FOUND, 0, 10 }
 #define IDX(t)		{ t, 0, KHTTPD_ROUTE_INDEX, 0, 10 }
 #define STATS(t)	{ t, 0, KHTTPD_ROUTE_STATS, 0, 10 }
+#define METRICS(t)	{ t, 0, KHTTPD_ROUTE_METRICS, 0, 10 }
 
 static const struct route_case route_cases[] = {
 	IDX("/"),
 	STATS("/stats"),
+	METRICS("/metrics"),
+	METRICS("/%6Detrics"),
+	METRICS("/metrics?x=1"),
+	NONE("/metrics/"),
+	NONE("/Metrics"),
 	FIB("/fib/10", 10, 10),
 	FIB("/fib/0", 0, 10),
 	FIB("/fib/2147483647", 2147483647u, 10),
