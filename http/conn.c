@@ -367,6 +367,17 @@ static int conn_step(struct khttpd_conn *conn, bool *progress)
 	return 0;
 }
 
+/*
+ * Kept alive between requests: one answered, nothing to send, compute or
+ * finish reading.  (A new connection is not idle: its request is coming.)
+ */
+static bool conn_idle(const struct khttpd_conn *conn)
+{
+	return conn->requests && !conn->tx_active &&
+	       !khttpd_fib_waiting(&conn->wait) && !conn->head_started &&
+	       !conn->in_body && !conn->rx_len;
+}
+
 static void conn_run(struct khttpd_conn *conn)
 {
 	int budget = RUN_BUDGET, err;
@@ -392,6 +403,8 @@ static void conn_run(struct khttpd_conn *conn)
 	}
 	if (conn->peer_closed && !conn->tx_active)	/* leaves its computation */
 		conn_close(conn, KHTTPD_CLOSE_CLIENT);
+	else if (conn_idle(conn) && READ_ONCE(conn->srv->draining))
+		conn_close(conn, KHTTPD_CLOSE_DRAIN);
 }
 
 static void conn_io_work(struct work_struct *work)
@@ -495,4 +508,21 @@ void khttpd_conns_stop(struct khttpd_server *srv)
 	}
 	mutex_unlock(&srv->lock);
 	wait_event(srv->conns_gone, !atomic_read(&srv->nr_conns));
+}
+
+/**
+ * khttpd_conns_drain() - close every idle connection (drain was set)
+ * @srv: the server, with draining set
+ *
+ * Each connection looks at itself in its work item: an idle one closes,
+ * a busy one closes after its response (conn_dispatch() sees draining).
+ */
+void khttpd_conns_drain(struct khttpd_server *srv)
+{
+	struct khttpd_conn *conn;
+
+	mutex_lock(&srv->lock);
+	list_for_each_entry(conn, &srv->conns, node)
+		conn_kick(conn);
+	mutex_unlock(&srv->lock);
 }

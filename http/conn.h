@@ -15,5 +15,6 @@ int khttpd_conn_cache_init(void);
 void khttpd_conn_cache_exit(void);
 void khttpd_conn_open(struct khttpd_server *srv, struct socket *sock);
 void khttpd_conns_stop(struct khttpd_server *srv);
+void khttpd_conns_drain(struct khttpd_server *srv);
 
 #endif /* KHTTPD_CONN_H */

@@ -136,6 +136,39 @@ static const struct kernel_param_ops cache_stats_ops = {
 module_param_cb(cache_stats, &cache_stats_ops, NULL, 0444);
 MODULE_PARM_DESC(cache_stats, "the response cache's figures (read-only)");
 
+static struct khttpd_server server;
+static bool running;		/* init done, exit not begun */
+
+/*
+ * drain=1: the node is leaving a load balancer.  /healthz answers 503,
+ * every response closes its connection, idle connections close at once;
+ * new connections are still served.  drain=0 restores normal service.
+ */
+static int drain_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err = kstrtobool(val, &on);
+
+	if (err)
+		return err;
+	WRITE_ONCE(server.draining, on);
+	if (on && READ_ONCE(running))
+		khttpd_conns_drain(&server);
+	return 0;
+}
+
+static int drain_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(server.draining));
+}
+
+static const struct kernel_param_ops drain_ops = {
+	.set = drain_set,
+	.get = drain_get,
+};
+module_param_cb(drain, &drain_ops, NULL, 0644);
+MODULE_PARM_DESC(drain, "1: /healthz 503, close every connection after its response (0)");
+
 bool khttpd_zerocopy = true;
 module_param_named(zerocopy, khttpd_zerocopy, bool, 0644);
 MODULE_PARM_DESC(zerocopy, "send large bodies with sendpage, not copies (on)");
@@ -145,8 +178,6 @@ module_param_named(fault_timer_delay_ms, khttpd_fault_timer_delay_ms, uint,
 		   0644);
 MODULE_PARM_DESC(fault_timer_delay_ms,
 		 "tests only: a connection's timer waits this long (<= 2000) before queueing its work (0)");
-
-static struct khttpd_server server;
 
 static void config_from_params(struct khttpd_config *cfg)
 {
@@ -220,6 +251,7 @@ static int __init khttpd_init(void)
 	}
 	pr_info("listening on [%s]:%u\n", srv->cfg.bind[0] ? srv->cfg.bind : "::",
 		port);
+	WRITE_ONCE(running, true);
 	return 0;
 
 err_static:
@@ -241,6 +273,7 @@ static void __exit khttpd_exit(void)
 {
 	struct khttpd_server *srv = &server;
 
+	WRITE_ONCE(running, false);
 	khttpd_listener_stop(srv);
 	khttpd_conns_stop(srv);
 	destroy_workqueue(srv->compute_wq);

@@ -79,6 +79,7 @@ static void requests(struct metrics_out *o, const struct khttpd_counters *c)
 		[KHTTPD_RS_INDEX] = "index",
 		[KHTTPD_RS_STATS] = "stats",
 		[KHTTPD_RS_METRICS] = "metrics",
+		[KHTTPD_RS_HEALTHZ] = "healthz",
 		[KHTTPD_RS_FIB] = "fib",
 		[KHTTPD_RS_FILE] = "file",
 		[KHTTPD_RS_OTHER] = "other",

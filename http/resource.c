@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * resource.c - which of khttpd's resources a request-target names: the
- * index "/", "/stats", "/metrics", and "/fib/N" with its "base" parameter.
+ * index "/", "/stats", "/metrics", "/healthz", and "/fib/N" with its "base"
+ * parameter.
  *
  * Kernel-agnostic like http/proto/ (include/khttpd_shim.h only), so it is
  * unit-tested and fuzzed in user space; but it is the application's, not
@@ -128,6 +129,8 @@ int khttpd_route(const char *target, size_t len, struct khttpd_route *out,
 			out->kind = KHTTPD_ROUTE_STATS;
 		else if (http_decoded_equals(path, first, "metrics"))
 			out->kind = KHTTPD_ROUTE_METRICS;
+		else if (http_decoded_equals(path, first, "healthz"))
+			out->kind = KHTTPD_ROUTE_HEALTHZ;
 		return 0;
 	}
 	if (!http_decoded_equals(path, first, "fib"))

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * resource.h - the routes of khttpd: "/", "/stats", "/metrics" and
- * "/fib/N?base=".
+ * resource.h - the routes of khttpd: "/", "/stats", "/metrics", "/healthz"
+ * and "/fib/N?base=".
  *
  * Kernel-agnostic (include/khttpd_shim.h and http/proto/ only): pure
  * functions on the request-target as received.
@@ -24,6 +24,7 @@
  * @KHTTPD_ROUTE_STATS: "/stats"
  * @KHTTPD_ROUTE_FIB: "/fib/N", with khttpd_route.n and khttpd_route.base set
  * @KHTTPD_ROUTE_METRICS: "/metrics"
+ * @KHTTPD_ROUTE_HEALTHZ: "/healthz"
  * @KHTTPD_ROUTE_NR: how many
  */
 enum khttpd_route_kind {
@@ -32,6 +33,7 @@ enum khttpd_route_kind {
 	KHTTPD_ROUTE_STATS,
 	KHTTPD_ROUTE_FIB,
 	KHTTPD_ROUTE_METRICS,
+	KHTTPD_ROUTE_HEALTHZ,
 	KHTTPD_ROUTE_NR
 };
 
@@ -57,8 +59,8 @@ struct khttpd_route {
  *
  * The path is split into segments on '/' first and each segment is then
  * percent-decoded, so "%2F" is data inside a segment and never a
- * separator.  Routes: "/" (index), "/stats", "/metrics", "/fib/N" where N
- * is one or more decimal digits (leading zeros allowed) with value at most
+ * separator.  Routes: "/" (index), "/stats", "/metrics", "/healthz",
+ * "/fib/N" where N is one or more decimal digits (leading zeros allowed) with value at most
  * KHTTPD_FIB_N_MAX.  Anything else, including "/fib/10/" and "/fib", is
  * KHTTPD_ROUTE_NOT_FOUND.  For /fib/N the query may hold "base=10" or
  * "base=16" once; other parameters are ignored.

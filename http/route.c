@@ -247,6 +247,8 @@ static enum khttpd_route_stat route_stat(const struct khttpd_server *srv,
 		return KHTTPD_RS_STATS;
 	case KHTTPD_ROUTE_METRICS:
 		return KHTTPD_RS_METRICS;
+	case KHTTPD_ROUTE_HEALTHZ:
+		return KHTTPD_RS_HEALTHZ;
 	case KHTTPD_ROUTE_FIB:
 		return KHTTPD_RS_FIB;
 	case KHTTPD_ROUTE_NOT_FOUND:
@@ -279,7 +281,7 @@ int conn_dispatch(struct khttpd_conn *conn,
 	conn->close_after = !req->keep_alive ||
 			    conn->requests >= srv->cfg.max_requests ||
 			    (req->expect_continue && req->body != HTTP_BODY_NONE) ||
-			    READ_ONCE(srv->stopping);
+			    READ_ONCE(srv->stopping) || READ_ONCE(srv->draining);
 	conn->http10 = req->version == 0;
 	if (req->method != HTTP_METHOD_GET && !head_only) {
 		khttpd_stat_route(KHTTPD_RS_OTHER);
@@ -292,6 +294,12 @@ int conn_dispatch(struct khttpd_conn *conn,
 	if (status)
 		return conn_error(conn, status, reason, false, head_only);
 	switch (route.kind) {
+	case KHTTPD_ROUTE_HEALTHZ:
+		if (READ_ONCE(srv->draining))
+			return conn_error(conn, 503, "draining", false,
+					  head_only);
+		body = khttpd_body_printf("ok\n");
+		break;
 	case KHTTPD_ROUTE_METRICS:
 		body = khttpd_metrics(srv);
 		if (body)

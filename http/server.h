@@ -66,6 +66,7 @@ struct khttpd_config {
  * @inflight_bytes: memory reserved by computations and unsent results
  * @fib: the Fibonacci service, charging @inflight_bytes
  * @stopping: unload has begun
+ * @draining: the drain parameter: /healthz 503, no keep-alive
  * @docroot: the document root (static.c), if @has_docroot
  * @has_docroot: files are served
  */
@@ -83,6 +84,7 @@ struct khttpd_server {
 	atomic64_t inflight_bytes;
 	struct khttpd_fib fib;
 	bool stopping;
+	bool draining;
 	struct path docroot;
 	bool has_docroot;
 };

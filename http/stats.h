@@ -42,6 +42,7 @@ enum khttpd_stat {
  * @KHTTPD_RS_INDEX: "/"
  * @KHTTPD_RS_STATS: "/stats"
  * @KHTTPD_RS_METRICS: "/metrics"
+ * @KHTTPD_RS_HEALTHZ: "/healthz"
  * @KHTTPD_RS_FIB: "/fib/N"
  * @KHTTPD_RS_FILE: a file or directory of the docroot
  * @KHTTPD_RS_OTHER: anything else (404, 400, 405)
@@ -51,6 +52,7 @@ enum khttpd_route_stat {
 	KHTTPD_RS_INDEX,
 	KHTTPD_RS_STATS,
 	KHTTPD_RS_METRICS,
+	KHTTPD_RS_HEALTHZ,
 	KHTTPD_RS_FIB,
 	KHTTPD_RS_FILE,
 	KHTTPD_RS_OTHER,

@@ -26,7 +26,8 @@
 	EM(KHTTPD_CLOSE_DONE, "done")		/* Connection: close */	\
 	EM(KHTTPD_CLOSE_LIMIT, "limit")		/* max_connections */	\
 	EM(KHTTPD_CLOSE_ERROR, "error")		/* socket error */	\
-	EMe(KHTTPD_CLOSE_STOP, "stop")		/* unload */
+	EM(KHTTPD_CLOSE_STOP, "stop")		/* unload */		\
+	EMe(KHTTPD_CLOSE_DRAIN, "drain")	/* idle, drain=1 */
 
 /* What happened to a computation. */
 #define KHTTPD_COMPUTE_EVENTS						\

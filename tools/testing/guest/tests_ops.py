@@ -126,3 +126,39 @@ def test_tracepoints_record_exactly(ctx):
     cache = [l for l in text.splitlines() if "khttpd_cache:" in l]
     check(any("insert key=%#x " % (30000 << 8 | 10) in l for l in cache),
           "cache events: %r" % cache)
+
+
+def test_drain_closes_idle_and_fails_healthz(ctx):
+    """drain=1: /healthz answers 503, every response says Connection:
+    close, an idle kept-alive connection is closed at once, and a new
+    connection is still served; drain=0 restores keep-alive and 200."""
+    ctx.ensure_loaded()
+    param = "/sys/module/khttpd/parameters/drain"
+    r = get(ctx, "/healthz")
+    check(r.status == 200 and r.body == b"ok\n", "healthz %d" % r.status)
+    idle = ctx.connect()
+    idle.sendall(b"GET /fib/10 HTTP/1.1\r\nHost: t\r\n\r\n")
+    check(idle.recv(4096).endswith(b"55"), "kept-alive answer")
+    rc, out = ctx.guest.run("echo 1 > %s" % param)
+    check(rc == 0, "cannot set drain: %s" % out)
+    try:
+        idle.settimeout(5)
+        t = time.monotonic()
+        check(idle.recv(1) == b"", "idle connection not closed")
+        took = time.monotonic() - t
+        check(took < 2, "idle connection closed after %.1fs" % took)
+        r = get(ctx, "/healthz")
+        check(r.status == 503, "draining healthz %d" % r.status)
+        r = get(ctx, "/fib/10")
+        check(r.status == 200 and r.body == b"55" and
+              r.header("connection") == "close",
+              "draining answer %d %r" % (r.status, r.header("connection")))
+        rc, out = ctx.guest.run("cat %s" % param)
+        check(out.strip() == "1", "drain reads %r" % out)
+    finally:
+        idle.close()
+        ctx.guest.run("echo 0 > %s" % param)
+    r = get(ctx, "/healthz")
+    check(r.status == 200, "healthz after drain=0: %d" % r.status)
+    r = get(ctx, "/fib/10")
+    check(r.header("connection") is None, "still closing after drain=0")
