@@ -1085,6 +1085,11 @@ def test_hostile_slow_readers_pin_counted(ctx):
             s.recv(1024)                  # started: the body is being sent
             socks.append(s)
         st = stats(ctx)
+        rc, q = grun(ctx, "cat /proc/sys/net/ipv4/tcp_wmem; "
+                     "awk 'NR > 1 { split($5, a, \":\"); print $4, a[1] }' "
+                     "/proc/net/tcp /proc/net/tcp6 | sort | uniq -c")
+        print("# slow-readers: bytes_out %d; tcp_wmem, state tx_queue: %s" %
+              (st["bytes_out"], " | ".join(q.split("\n"))))
         cached = st["cache"]["entries"]
         pinned = 4 - cached
         print("# slow-readers: cache entries %d, evictions %d, in flight %d"
