@@ -227,7 +227,8 @@ static void job_work(struct work_struct *work)
 	if (job->body) {
 		/* The text is charged until its last sender lets it go. */
 		khttpd_body_charge(job->body, fib->budget);
-		khttpd_cache_put(job->key, job->body);
+		khttpd_cache_put(job->key, job->body,
+				 job->timing.compute + job->timing.convert);
 	}
 	atomic64_sub(job->reserved, fib->budget);
 	atomic_dec(&fib->nr_jobs);
@@ -358,7 +359,8 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
 		err = khttpd_fib_text(n, base, &res->body, NULL, NULL,
 				      &res->timing);
 		if (!err)
-			khttpd_cache_put(key, res->body);
+			khttpd_cache_put(key, res->body, res->timing.compute +
+					 res->timing.convert);
 		return err;
 	}
 	err = job_join(fib, wait, n, base);
