@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cache.c - the response cache: an rhashtable of immutable bodies under a
- * byte cap, evicted by CLOCK (clock.c).
+ * byte cap; admission and eviction by compute time saved per byte and
+ * frequency, over CLOCK (admit.c, sketch.c, clock.c).
  *
  * Lookups are lock-free: rhashtable_lookup() under RCU, then a reference
  * on the body, which the entry's own reference keeps alive until a grace
@@ -9,18 +10,21 @@
  * referenced bit.  Insertions, evictions and flushes take one spinlock;
  * they make room before adding, so the bytes held never exceed the cap,
  * not even for a moment.  Every byte counts: the entry, the body's
- * header and the body's allocation as the allocator rounds it.
+ * header and the body's allocation as the allocator rounds it.  A body
+ * worth less than what it would evict is not kept (refused).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
 #include "cache/cache.h"
-#include "cache/clock.h"
+#include "cache/admit.h"
 
 #define CREATE_TRACE_POINTS
 #include "cache/trace.h"
@@ -29,7 +33,7 @@ struct cache_entry {
 	struct rhash_head node;
 	u64 key;
 	struct khttpd_body *body;
-	struct clock_node clock;
+	struct admit_node policy;
 	struct rcu_head rcu;
 };
 
@@ -42,14 +46,19 @@ static const struct rhashtable_params cache_params = {
 
 static struct {
 	struct rhashtable table;
-	spinlock_t lock;		/* insert, evict, flush; the ring */
-	struct clock ring;
+	spinlock_t lock;		/* insert, evict, flush; the policy */
+	struct admit policy;
 	bool enabled;
 } cache;
 
+bool khttpd_cache_admission = true;
+module_param_named(cache_admission, khttpd_cache_admission, bool, 0644);
+MODULE_PARM_DESC(cache_admission,
+		 "keep bodies by compute time saved per byte and frequency; off: plain CLOCK (on)");
+
 /* Counted per CPU: a hit writes no cache line another CPU reads. */
 struct cache_counts {
-	u64 hits, misses, inserts, evictions, rejected;
+	u64 hits, misses, inserts, evictions, rejected, refused;
 };
 
 static DEFINE_PER_CPU(struct cache_counts, cache_counts);
@@ -86,8 +95,9 @@ static void entry_free_rcu(struct rcu_head *rcu)
 static void entry_drop(struct cache_entry *e)
 {
 	rhashtable_remove_fast(&cache.table, &e->node, cache_params);
-	clock_remove(&cache.ring, &e->clock);
-	trace_khttpd_cache(false, e->key, e->clock.charge, cache.ring.used);
+	admit_remove(&cache.policy, &e->policy);
+	trace_khttpd_cache(false, e->key, e->policy.clock.charge,
+			   cache.policy.ring.used);
 	call_rcu(&e->rcu, entry_free_rcu);
 }
 
@@ -99,15 +109,20 @@ static void entry_drop(struct cache_entry *e)
  */
 int khttpd_cache_init(size_t cap)
 {
-	int cpu;
+	int cpu, err;
 
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&cache_counts, cpu), 0,
 		       sizeof(struct cache_counts));
 	spin_lock_init(&cache.lock);
-	clock_init(&cache.ring, cap);
+	err = admit_init(&cache.policy, cap, get_random_u64());
+	if (err)
+		return err;
 	cache.enabled = cap > 0;
-	return rhashtable_init(&cache.table, &cache_params);
+	err = rhashtable_init(&cache.table, &cache_params);
+	if (err)
+		admit_free(&cache.policy);
+	return err;
 }
 
 /**
@@ -118,6 +133,7 @@ void khttpd_cache_exit(void)
 	khttpd_cache_flush();
 	rcu_barrier();
 	rhashtable_destroy(&cache.table);
+	admit_free(&cache.policy);
 }
 
 /**
@@ -137,7 +153,7 @@ struct khttpd_body *khttpd_cache_get(u64 key)
 	e = rhashtable_lookup(&cache.table, &key, cache_params);
 	if (e) {
 		body = khttpd_body_get(e->body);
-		clock_touch(&e->clock);
+		admit_touch(&e->policy);
 	}
 	rcu_read_unlock();
 	if (body)
@@ -152,20 +168,23 @@ struct khttpd_body *khttpd_cache_get(u64 key)
  * @key: its key
  * @body: the body; the cache takes its own reference if it keeps it, and
  *        returns the body's charge to its budget (khttpd_body_uncharge())
+ * @cost: nanoseconds the body took to make: what a hit on it saves
  *
- * A body that alone would exceed the cap is not kept.  Entries are
- * evicted in CLOCK order until the new one fits.
+ * A body that alone would exceed the cap is not kept (rejected), nor one
+ * worth less, by @cost per byte and by how often @key is asked for, than
+ * the entries it would evict (refused; see cache/admit.h).  Otherwise
+ * entries are evicted until it fits.
  */
-void khttpd_cache_put(u64 key, struct khttpd_body *body)
+void khttpd_cache_put(u64 key, struct khttpd_body *body, u64 cost)
 {
-	struct clock_node *victim;
+	struct admit_node *victim;
 	struct cache_entry *e;
 	size_t charge;
 
 	if (!cache.enabled)
 		return;
 	charge = entry_charge(body);
-	if (charge > cache.ring.cap) {
+	if (charge > cache.policy.ring.cap) {
 		cache_count(rejected);
 		return;
 	}
@@ -173,12 +192,19 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body)
 	if (!e)
 		return;
 	e->key = key;
-	e->body = khttpd_body_get(body);
 	spin_lock(&cache.lock);
-	while ((victim = clock_victim(&cache.ring, charge))) {
-		entry_drop(container_of(victim, struct cache_entry, clock));
+	cache.policy.enforce = READ_ONCE(khttpd_cache_admission);
+	if (!admit_offer(&cache.policy, &e->policy, key, charge, cost)) {
+		spin_unlock(&cache.lock);
+		kfree(e);
+		cache_count(refused);
+		return;
+	}
+	while ((victim = admit_victim(&cache.policy))) {
+		entry_drop(container_of(victim, struct cache_entry, policy));
 		cache_count(evictions);
 	}
+	e->body = khttpd_body_get(body);
 	if (rhashtable_lookup_insert_fast(&cache.table, &e->node,
 					  cache_params)) {
 		/* Already there (a race), or no memory for the table. */
@@ -187,8 +213,8 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body)
 		kfree(e);
 		return;
 	}
-	clock_insert(&cache.ring, &e->clock, charge);
-	trace_khttpd_cache(true, key, charge, cache.ring.used);
+	admit_insert(&cache.policy, &e->policy, charge);
+	trace_khttpd_cache(true, key, charge, cache.policy.ring.used);
 	spin_unlock(&cache.lock);
 	khttpd_body_uncharge(body);
 	cache_count(inserts);
@@ -202,9 +228,9 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body)
 void khttpd_cache_flush(void)
 {
 	spin_lock(&cache.lock);
-	while (cache.ring.hand)
-		entry_drop(container_of(cache.ring.hand, struct cache_entry,
-					clock));
+	while (cache.policy.ring.hand)
+		entry_drop(container_of(cache.policy.ring.hand,
+					struct cache_entry, policy.clock));
 	spin_unlock(&cache.lock);
 }
 
@@ -217,12 +243,12 @@ void khttpd_cache_read_stats(struct khttpd_cache_stats *st)
 	int cpu;
 
 	spin_lock(&cache.lock);
-	st->entries = cache.ring.count;
-	st->bytes = cache.ring.used;
-	st->cap = cache.ring.cap;
+	st->entries = cache.policy.ring.count;
+	st->bytes = cache.policy.ring.used;
+	st->cap = cache.policy.ring.cap;
 	spin_unlock(&cache.lock);
 	st->hits = st->misses = st->inserts = st->evictions = 0;
-	st->rejected = 0;
+	st->rejected = st->refused = 0;
 	for_each_possible_cpu(cpu) {
 		const struct cache_counts *c = per_cpu_ptr(&cache_counts, cpu);
 
@@ -231,5 +257,6 @@ void khttpd_cache_read_stats(struct khttpd_cache_stats *st)
 		st->inserts += READ_ONCE(c->inserts);
 		st->evictions += READ_ONCE(c->evictions);
 		st->rejected += READ_ONCE(c->rejected);
+		st->refused += READ_ONCE(c->refused);
 	}
 }

@@ -20,6 +20,8 @@
  * @inserts: bodies added
  * @evictions: bodies dropped to make room
  * @rejected: bodies too large to cache
+ * @refused: bodies refused by admission: worth less than what they would
+ *           have evicted (cache/admit.h)
  */
 struct khttpd_cache_stats {
 	u64 entries;
@@ -30,12 +32,15 @@ struct khttpd_cache_stats {
 	u64 inserts;
 	u64 evictions;
 	u64 rejected;
+	u64 refused;
 };
+
+extern bool khttpd_cache_admission;
 
 int khttpd_cache_init(size_t cap);
 void khttpd_cache_exit(void);
 struct khttpd_body *khttpd_cache_get(u64 key);
-void khttpd_cache_put(u64 key, struct khttpd_body *body);
+void khttpd_cache_put(u64 key, struct khttpd_body *body, u64 cost);
 void khttpd_cache_flush(void);
 void khttpd_cache_read_stats(struct khttpd_cache_stats *st);
 

@@ -253,7 +253,8 @@ static void job_work(struct work_struct *work)
 	if (job->body) {
 		/* The text is charged until its last sender lets it go. */
 		khttpd_body_charge(job->body, fib->budget);
-		khttpd_cache_put(job->key, job->body);
+		khttpd_cache_put(job->key, job->body,
+				 job->timing.compute + job->timing.convert);
 	}
 	atomic64_sub(job->reserved, fib->budget);
 	atomic_dec(&fib->nr_jobs);
@@ -389,7 +390,8 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
 		fib_count_time(fib, &res->timing);
 		/* Counted like a job's text until the cache takes it. */
 		khttpd_body_charge(res->body, fib->budget);
-		khttpd_cache_put(key, res->body);
+		khttpd_cache_put(key, res->body, res->timing.compute +
+				 res->timing.convert);
 		return 0;
 	}
 	err = job_join(fib, wait, n, base);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cache_kunit.c - KUnit suite of the response cache (cache/cache.c and its
- * CLOCK policy) in the kernel, under KASAN and lockdep: eviction order, the
- * cap after every operation, concurrent lookups, insertions and flushes
- * from several kthreads, and bodies that outlive their entries.
+ * policy) in the kernel, under KASAN and lockdep: eviction order, the cap
+ * after every operation, admission under a flood of cheap bodies,
+ * concurrent lookups, insertions and flushes from several kthreads, and
+ * bodies that outlive their entries.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -22,14 +23,20 @@ static struct khttpd_body *make_body(size_t len, char fill)
 	return b;
 }
 
-static void put_body(u32 n, size_t len)
+static void put_costly(u32 n, size_t len, u64 cost)
 {
 	struct khttpd_body *b = make_body(len, 'a' + n % 26);
 
 	if (b) {
-		khttpd_cache_put(n, b);
+		khttpd_cache_put(n, b, cost);
 		khttpd_body_put(b);
 	}
+}
+
+/* Bodies that cost nothing to make: admission is plain CLOCK for them. */
+static void put_body(u32 n, size_t len)
+{
+	put_costly(n, len, 0);
 }
 
 static bool cached(u32 n)
@@ -47,7 +54,7 @@ static void cache_roundtrip_and_keys(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, khttpd_cache_init(1 << 20), 0);
 	b = make_body(100, 'x');
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	khttpd_cache_put(7, b);
+	khttpd_cache_put(7, b, 0);
 	got = khttpd_cache_get(7);
 	KUNIT_EXPECT_PTR_EQ(test, got, b);
 	KUNIT_EXPECT_NULL(test, khttpd_cache_get(7 | 1ULL << 40));
@@ -97,6 +104,44 @@ static void cache_cap_after_every_put(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.rejected, 1ULL);
 	KUNIT_EXPECT_FALSE(test, cached(5000));
 	khttpd_cache_exit();
+}
+
+/*
+ * Two expensive bodies (50 ms each), then 2,000 cheap ones (10 us), six
+ * times the cap: with admission the expensive ones stay; without, the
+ * flood evicts them.
+ */
+static void flood(struct kunit *test, bool admission, bool want_kept)
+{
+	struct khttpd_cache_stats st;
+	u32 n;
+
+	khttpd_cache_admission = admission;
+	KUNIT_ASSERT_EQ(test, khttpd_cache_init(256 << 10), 0);
+	put_costly(100000, 40000, 50000000);
+	put_costly(100001, 40000, 50000000);
+	KUNIT_EXPECT_TRUE(test, cached(100000));
+	for (n = 0; n < 2000; n++) {
+		put_costly(n, 600 + n % 400, 10000);
+		khttpd_cache_read_stats(&st);
+		KUNIT_ASSERT_LE(test, st.bytes, st.cap);
+	}
+	KUNIT_EXPECT_EQ(test, cached(100000), want_kept);
+	KUNIT_EXPECT_EQ(test, cached(100001), want_kept);
+	khttpd_cache_read_stats(&st);
+	KUNIT_EXPECT_GT(test, st.evictions, 0ULL);
+	if (admission)
+		KUNIT_EXPECT_GT(test, st.refused, 0ULL);
+	else
+		KUNIT_EXPECT_EQ(test, st.refused, 0ULL);
+	khttpd_cache_exit();
+	khttpd_cache_admission = true;
+}
+
+static void cache_cheap_flood_keeps_expensive(struct kunit *test)
+{
+	flood(test, true, true);
+	flood(test, false, false);
 }
 
 static void cache_flush_while_referenced(struct kunit *test)
@@ -179,6 +224,7 @@ static struct kunit_case cache_cases[] = {
 	KUNIT_CASE(cache_roundtrip_and_keys),
 	KUNIT_CASE(cache_fifo_then_second_chance),
 	KUNIT_CASE(cache_cap_after_every_put),
+	KUNIT_CASE(cache_cheap_flood_keeps_expensive),
 	KUNIT_CASE(cache_flush_while_referenced),
 	KUNIT_CASE(cache_concurrent_kthreads),
 	{}

@@ -797,6 +797,96 @@ def test_hostile_huge_n_flood(ctx):
     health(ctx, base)
 
 
+# Results that take the guest about half a second each (213 KB of text),
+# and the cheap flood: distinct N <= 10,000 (computed inline, about 2 KB
+# each) in both bases, three times cache_mb=2 in all.
+EXPENSIVE = (1000000, 1000001, 1000002)
+FLOOD = ["/fib/%d%s" % (5000 + i // 2, "?base=16" if i % 2 else "")
+         for i in range(4500)]
+FLOOD_CHUNK = 500
+ADMISSION = "/sys/module/khttpd/parameters/cache_admission"
+
+
+def _pipeline(ctx, paths):
+    """GET @paths pipelined on one connection; the responses, in order."""
+    with HttpConn(ctx, timeout=60) as c:
+        c.send(b"".join(b"GET %s HTTP/1.1\r\nHost: t\r\n\r\n" %
+                        p.encode() for p in paths))
+        return [c.read_response() for _ in paths]
+
+
+def _server_ms(r, metric):
+    for part in (r.header("server-timing") or "").split(","):
+        name, _, dur = part.strip().partition(";dur=")
+        if name == metric:
+            return float(dur)
+    return 0.0
+
+
+def _cheap_flood_round(ctx, admission):
+    """Cache EXPENSIVE, then flood: after every FLOOD_CHUNK cheap requests
+    one of EXPENSIVE again, then all of them once more.  Returns (hits,
+    asks) for EXPENSIVE after their first computation, the expensive
+    recomputations, their compute time (ms), and the flood's duration."""
+    if admission is not None:
+        rc, out = grun(ctx, "echo %d > %s" % (admission, ADMISSION))
+        check(rc == 0, "cache_admission: %s" % out)
+    flush_cache(ctx)
+    for n in EXPENSIVE:
+        r = get(ctx, "/fib/%d" % n)
+        check(r.status == 200 and r.header("x-cache") == "miss",
+              "F(%d): %d %s" % (n, r.status, r.header("x-cache")))
+    for r in _pipeline(ctx, ["/fib/%d" % n for n in EXPENSIVE]):
+        check(r.header("x-cache") == "hit", "not cached at once")
+    started = stats(ctx)["compute"]["started"]
+    asks = hits = 0
+    recompute_ms = 0.0
+    t = time.monotonic()
+    for i in range(0, len(FLOOD), FLOOD_CHUNK):
+        big = "/fib/%d" % EXPENSIVE[i // FLOOD_CHUNK % len(EXPENSIVE)]
+        rs = _pipeline(ctx, FLOOD[i:i + FLOOD_CHUNK] + [big])
+        check(all(r.status == 200 for r in rs), "flood: not all 200")
+        asks += 1
+        hits += rs[-1].header("x-cache") == "hit"
+        recompute_ms += _server_ms(rs[-1], "compute") + \
+            _server_ms(rs[-1], "convert")
+    took = time.monotonic() - t
+    for r in _pipeline(ctx, ["/fib/%d" % n for n in EXPENSIVE]):
+        asks += 1
+        hits += r.header("x-cache") == "hit"
+        recompute_ms += _server_ms(r, "compute") + _server_ms(r, "convert")
+    recomputed = stats(ctx)["compute"]["started"] - started
+    print("# cheap-flood, cache_admission=%s: expensive hits %d/%d, "
+          "recomputed %d (%.0f ms); %d cheap requests in %.1fs" %
+          ("?" if admission is None else admission, hits, asks, recomputed,
+           recompute_ms, len(FLOOD), took))
+    return hits, asks, recomputed
+
+
+def test_hostile_cheap_fib_flood_keeps_expensive(ctx):
+    """A flood of cheap one-off requests (4,500 distinct small N, three
+    times the cache) does not evict results that took long to compute:
+    every request for them after the first is a hit.  With admission
+    switched off (cache_admission=0, plain CLOCK) the same flood evicts
+    them, which shows the flood is strong enough."""
+    reload(ctx, "cache_mb=2")
+    base = Baseline(ctx, "cheap-flood")
+    rc, _ = grun(ctx, "test -w %s" % ADMISSION)
+    if rc == 0:
+        hits, asks, recomputed = _cheap_flood_round(ctx, 0)
+        check(hits < asks and recomputed > 0,
+              "without admission the flood evicted nothing: %d/%d hits" %
+              (hits, asks))
+        hits, asks, recomputed = _cheap_flood_round(ctx, 1)
+    else:
+        hits, asks, recomputed = _cheap_flood_round(ctx, None)
+    check(hits == asks and recomputed == 0,
+          "expensive results evicted by cheap requests: %d/%d hits, "
+          "%d recomputed" % (hits, asks, recomputed))
+    health(ctx, base)
+    reload(ctx)
+
+
 def test_hostile_disconnect_cancels(ctx):
     """Clients that disconnect mid-computation: the compute counter drops
     to zero within seconds, every started job counts as cancelled."""
