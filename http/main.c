@@ -125,9 +125,9 @@ static int cache_stats_get(char *buf, const struct kernel_param *kp)
 
 	khttpd_cache_read_stats(&st);
 	return sysfs_emit(buf,
-			  "entries=%llu bytes=%llu cap=%llu hits=%llu misses=%llu inserts=%llu evictions=%llu rejected=%llu\n",
+			  "entries=%llu bytes=%llu cap=%llu hits=%llu misses=%llu inserts=%llu evictions=%llu rejected=%llu refused=%llu\n",
 			  st.entries, st.bytes, st.cap, st.hits, st.misses,
-			  st.inserts, st.evictions, st.rejected);
+			  st.inserts, st.evictions, st.rejected, st.refused);
 }
 
 static const struct kernel_param_ops cache_stats_ops = {

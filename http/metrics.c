@@ -150,6 +150,10 @@ static void cache(struct metrics_out *o)
 	       cs.inserts);
 	sample(o, "cache_evictions_total", "counter",
 	       "Bodies evicted to make room.", cs.evictions);
+	sample(o, "cache_rejected_total", "counter",
+	       "Bodies too large for the cache.", cs.rejected);
+	sample(o, "cache_refused_total", "counter",
+	       "Bodies admission judged not worth their bytes.", cs.refused);
 	sample(o, "cache_entries", "gauge", "Bodies cached.", cs.entries);
 	sample(o, "cache_bytes", "gauge",
 	       "Bytes the cache holds, metadata included.", cs.bytes);

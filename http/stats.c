@@ -175,9 +175,9 @@ struct khttpd_body *khttpd_stats_json(struct khttpd_server *srv)
 	p += scnprintf(p, end - p,
 		       "},\"cache\":{\"entries\":%llu,\"bytes\":%llu,\"cap\":%llu,"
 		       "\"hits\":%llu,\"misses\":%llu,\"inserts\":%llu,"
-		       "\"evictions\":%llu,\"rejected\":%llu}}\n",
+		       "\"evictions\":%llu,\"rejected\":%llu,\"refused\":%llu}}\n",
 		       cs.entries, cs.bytes, cs.cap, cs.hits, cs.misses,
-		       cs.inserts, cs.evictions, cs.rejected);
+		       cs.inserts, cs.evictions, cs.rejected, cs.refused);
 	body->len = p - body->data;
 	return body;
 }
