@@ -189,7 +189,7 @@ class Cluster:
 
     def start_haproxy(self):
         cfg = self.write_config()
-        r = subprocess.run(["haproxy", "-c", "-q", "-f", cfg],
+        r = subprocess.run(["haproxy", "-c", "-f", cfg],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if r.returncode != 0:
             raise RuntimeError("haproxy -c: %s" % r.stdout.decode())
