@@ -148,8 +148,9 @@ cluster-ctl:
 	@$(PYTHON) tools/vm/cluster.py ctl --workdir $(CLUSTER_DIR) \
 		$(NODE) $(ACTION)
 
-# The cluster suite (tools/testing/cluster/run.py): sharding and a rolling
-# upgrade in make check; with node loss and capacity in soak-cluster.
+# The cluster suite (tools/testing/cluster/run.py): sharding, capacity,
+# node loss and a rolling upgrade, in make check (about 3.5 minutes);
+# soak-cluster: longer load, two nodes lost, three rolling upgrades.
 _check-cluster: $(GUEST_INITRD)
 	@$(PYTHON) tools/testing/cluster/run.py --kernel $(GUEST_KERNEL)/vmlinuz \
 		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/check-cluster \
@@ -246,7 +247,7 @@ Tests
   soak                 check-guest's hostile clients, five times longer
   cluster              NODES guests behind HAProxy on 127.0.0.1:8080
   cluster-ctl          NODE=2 ACTION=drain|upgrade|kill|start|...
-  check-cluster soak-cluster  the cluster suite: short; all four tests
+  check-cluster soak-cluster  the cluster suite (make check's); longer
   check-debug          check-guest under a KASAN/lockdep/kmemleak kernel
   bench-smoke          htstress against khttpd and nginx, with assertions
   unit-NAME            one unit suite: tools/testing/unit/NAME.c
