@@ -244,10 +244,9 @@ Tests
   check-fuzz           each fuzzer's corpus, then 10 s of fuzzing each
   check-kunit          KUnit on UML with KASAN, lockdep, UBSAN
   check-guest          the in-guest suite, against khttpd.ko in QEMU
-  soak                 check-guest's hostile clients, five times longer
-  cluster              NODES guests behind HAProxy on 127.0.0.1:8080
-  cluster-ctl          NODE=2 ACTION=drain|upgrade|kill|start|...
-  check-cluster soak-cluster  the cluster suite (make check's); longer
+  check-cluster        3 guests behind HAProxy: shards, node loss, upgrade
+  soak soak-cluster    check-guest's hostile clients 5x; the cluster's
+  cluster cluster-ctl  NODES guests behind HAProxy; NODE=2 ACTION=upgrade
   check-debug          check-guest under a KASAN/lockdep/kmemleak kernel
   bench-smoke          htstress against khttpd and nginx, with assertions
   unit-NAME            one unit suite: tools/testing/unit/NAME.c
@@ -256,20 +255,17 @@ Tests
   tools-smoke          fibcheck, htstress against khttpd on 127.0.0.1:PORT
   fiblen-check         bn_fib_text_len() is exact for every N (a minute)
 Fuzzing, benchmarks, debug kernel
-  fuzz                 every fuzzer for FUZZ_SECONDS (default 600)
-  fuzz-NAME            one fuzzer: tools/testing/fuzz/fuzz_NAME.c
+  fuzz fuzz-NAME       every fuzzer, or one (fuzz_NAME.c); FUZZ_SECONDS=600
   bench                khttpd vs nginx: Documentation/performance.md
   bench-bignum tune-bignum  bignum vs GMP table; measure its thresholds
   debug-kernel debug-module debug-initramfs  check-debug's steps
 Variables
-  PORT=8081            host port of make run (make cluster: 8080)
-  NODES=3              make cluster's guests
+  PORT=8081 NODES=3    make run's host port (cluster: 8080); cluster's guests
   KHTTPD_ARGS='...'    more module parameters for make run
   ACCEL=auto           QEMU accelerator: kvm, tcg, auto (kvm if it boots)
-  K=PATTERN            only the test cases whose name contains PATTERN, for
-                       check-unit check-guest soak check-debug; check-kunit:
-                       kunit.py's glob 'suite[.case]'
-  SUITES='unit guest'  make check's suites (unit fuzz kunit guest bench cluster)
+  K=PATTERN            only cases matching PATTERN (check-unit check-guest soak
+                       check-debug check-cluster; check-kunit: 'suite[.case]')
+  SUITES='unit guest'  check's suites: unit fuzz kunit guest bench cluster
   BUILD=build          where everything is built
   KDIR=DIR             kernel build tree (default: the running kernel's)
   KHTTPD_CACHE=DIR     guest kernel, UML, debug kernel (~/.cache/khttpd)

@@ -483,7 +483,8 @@ def node_loss(h, res, victim, phase):
     check(len(owned_after) > 0, "%s serves nothing after rejoining" % vname)
 
 
-SHORT = CASES = {"sharding": test_sharding, "upgrade": test_upgrade,
+ORDER = ["sharding", "capacity", "nodeloss", "upgrade"]
+CASES = {"sharding": test_sharding, "upgrade": test_upgrade,
          "capacity": test_capacity, "nodeloss": test_nodeloss}
 
 
@@ -500,8 +501,7 @@ def main():
     ap.add_argument("--suite-name", default="cluster")
     args = ap.parse_args()
     suite = args.suite_name
-    names = [n for n in (LONG if args.long else SHORT)
-             if args.pattern in n]
+    names = [n for n in ORDER if args.pattern in n]
     if not names:
         print("# %s: no case matches -k %r" % (suite, args.pattern))
         print("# %s: pass=0 fail=0" % suite)
