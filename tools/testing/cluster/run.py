@@ -456,7 +456,9 @@ def node_loss(h, res, victim, phase):
         load.stop()
     be1 = h.haproxy_stat()["BACKEND"]
     log = load.log
-    before = {n: node for (t, n, node, _) in log if t < t_kill}
+    # A request begun just before the kill may end on another node
+    # (redispatched): "before" is what ended well before it.
+    before = {n: node for (t, n, node, _) in log if t < t_kill - 1}
     during = [node for (t, n, node, _) in log if t_down < t < t_start]
     after = {n: node for (t, n, node, _) in log if t > t_up + 1}
     owned_before = {n for n, node in before.items() if node == vname}
