@@ -111,7 +111,8 @@ class Node:
         self.state = "booting"
         self.guest = vm.Guest(self.cl.kernel, self.cl.initrd, self.workdir,
                               mem=self.cl.mem, smp=1, accel=self.cl.accel,
-                              forwards=[(self.port, 8081)])
+                              forwards=[(self.port, 8081)],
+                              new_session=True)
         self.guest.start(timeout=300)
         self.state = "up"
         self.insmod()
@@ -196,7 +197,8 @@ class Cluster:
         log = open(os.path.join(self.workdir, "haproxy.log"), "w")
         self.haproxy = subprocess.Popen(["haproxy", "-db", "-f", cfg],
                                         stdin=subprocess.DEVNULL,
-                                        stdout=log, stderr=log)
+                                        stdout=log, stderr=log,
+                                        start_new_session=True)
 
     def wait_status(self, node, want, timeout=30):
         """Wait until HAProxy reports @node's status starting with @want."""
@@ -224,7 +226,11 @@ class Cluster:
                 if n.state not in ("killed", "off"):
                     raise RuntimeError("%s is %s" % (n.name, n.state))
                 t = time.monotonic()
-                n.boot()
+                try:
+                    n.boot()
+                except Exception:
+                    n.kill()
+                    raise
                 self.wait_status(n, "UP", 60)
                 return "%s started and UP in %.1fs" % (n.name,
                                                         time.monotonic() - t)
