@@ -381,7 +381,7 @@ def serve(args):
         for p in cl.shutdown():
             print("khttpd cluster: %s" % p, file=sys.stderr)
         return 1
-    print("khttpd cluster: %d nodes booted in %.0fs (%s); Ctrl-C or "
+    print("khttpd cluster: %d guest(s) booted in %.0fs (%s); Ctrl-C or "
           "SIGTERM stops it; control: %s ctl --workdir %s NODE ACTION"
           % (len(cl.nodes), time.monotonic() - t0, cl.nodes[0].guest.accel,
              sys.argv[0], cl.workdir), file=sys.stderr, flush=True)
