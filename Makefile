@@ -149,7 +149,7 @@ cluster-ctl:
 		$(NODE) $(ACTION)
 
 # The cluster suite (tools/testing/cluster/run.py): sharding, capacity,
-# node loss and a rolling upgrade, in make check (2 to 3.5 minutes);
+# node loss and a rolling upgrade, in make check (3 to 4 minutes here);
 # soak-cluster: longer load, two nodes lost, three rolling upgrades.
 _check-cluster: $(GUEST_INITRD)
 	@$(PYTHON) tools/testing/cluster/run.py --kernel $(GUEST_KERNEL)/vmlinuz \

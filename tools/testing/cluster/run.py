@@ -18,7 +18,7 @@ cluster-ctl runs).  Every response of every load run is checked: status
   nodeloss   under load one guest's QEMU gets SIGKILL: zero
              failed requests; its keys move; booted again it serves them
 
-All four run in make check (2 to 3.5 minutes here, most of it booting
+All four run in make check (3 to 4 minutes here, most of it booting
 guests under TCG); --long (make soak-cluster) makes the load phases 10 s
 instead of 4, kills node 2 and then node 3, and upgrades every node three
 times.
