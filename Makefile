@@ -39,7 +39,9 @@ MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name
 .PHONY: all modules kernel-headers clean install run check deps \
 	guest-module initramfs check-unit check-kunit check-guest soak \
 	first-run-test ktest-test help-test check-unit-matched \
-	_guest-module _initramfs _run _check-guest _soak
+	_guest-module _initramfs _run _check-guest _soak \
+	cluster cluster-ctl check-cluster soak-cluster \
+	_cluster _check-cluster _soak-cluster
 
 all: modules
 
@@ -88,7 +90,7 @@ endif
 endif
 
 guest-module: GUEST_DEPS = build
-guest-module initramfs run check-guest soak:
+guest-module initramfs run check-guest soak cluster check-cluster soak-cluster:
 	@tools/vm/deps.sh $(GUEST_DEPS)
 	@$(MAKE) --no-print-directory _$@
 
@@ -117,6 +119,47 @@ _run: $(GUEST_INITRD)
 	@$(PYTHON) tools/vm/guest.py --kernel $(GUEST_KERNEL)/vmlinuz \
 		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/run \
 		--port $(PORT) --accel $(ACCEL) --module-args "$(KHTTPD_ARGS)"
+
+# ---- a cluster behind HAProxy (Documentation/cluster.md) ------------------
+#
+# make cluster NODES=3: NODES guests (1 vCPU, CLUSTER_MEM MiB, cache_mb=
+# CLUSTER_CACHE_MB) behind HAProxy on 127.0.0.1:CLUSTER_PORT (PORT= moves
+# it; node I is on CLUSTER_PORT+10+I, the stats page on CLUSTER_PORT+9).
+# make cluster-ctl NODE=2 ACTION=drain|undrain|rmmod|insmod|upgrade|kill|
+# start|splats|status controls the running one.
+
+NODES ?= 3
+CLUSTER_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
+CLUSTER_MEM ?= 640
+CLUSTER_CACHE_MB ?= 8
+CLUSTER_DIR = $(GUEST_DIR)/cluster
+NODE ?= 0
+ACTION ?= status
+cluster check-cluster soak-cluster: GUEST_DEPS = build guest cluster
+
+_cluster: $(GUEST_INITRD)
+	@$(PYTHON) tools/vm/cluster.py serve --kernel $(GUEST_KERNEL)/vmlinuz \
+		--initrd $(GUEST_INITRD) --workdir $(CLUSTER_DIR) \
+		--nodes $(NODES) --port $(CLUSTER_PORT) --mem $(CLUSTER_MEM) \
+		--cache-mb $(CLUSTER_CACHE_MB) --accel $(ACCEL) \
+		--module-args "$(KHTTPD_ARGS)"
+
+cluster-ctl:
+	@$(PYTHON) tools/vm/cluster.py ctl --workdir $(CLUSTER_DIR) \
+		$(NODE) $(ACTION)
+
+# The cluster suite (tools/testing/cluster/run.py): sharding, capacity,
+# node loss and a rolling upgrade, in make check (3 to 4 minutes here);
+# soak-cluster: longer load, two nodes lost, three rolling upgrades.
+_check-cluster: $(GUEST_INITRD)
+	@$(PYTHON) tools/testing/cluster/run.py --kernel $(GUEST_KERNEL)/vmlinuz \
+		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/check-cluster \
+		--accel $(ACCEL) $(GUEST_K)
+
+_soak-cluster: $(GUEST_INITRD)
+	@$(PYTHON) tools/testing/cluster/run.py --kernel $(GUEST_KERNEL)/vmlinuz \
+		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/soak-cluster \
+		--accel $(ACCEL) --long --suite-name soak-cluster $(GUEST_K)
 
 # ---- tests ----------------------------------------------------------------
 
@@ -201,7 +244,9 @@ Tests
   check-fuzz           each fuzzer's corpus, then 10 s of fuzzing each
   check-kunit          KUnit on UML with KASAN, lockdep, UBSAN
   check-guest          the in-guest suite, against khttpd.ko in QEMU
-  soak                 check-guest's hostile clients, five times longer
+  check-cluster        3 guests behind HAProxy: shards, node loss, upgrade
+  soak soak-cluster    check-guest's hostile clients 5x; the cluster's
+  cluster cluster-ctl  NODES guests behind HAProxy; NODE=2 ACTION=upgrade
   check-debug          check-guest under a KASAN/lockdep/kmemleak kernel
   bench-smoke          htstress against khttpd and nginx, with assertions
   unit-NAME            one unit suite: tools/testing/unit/NAME.c
@@ -210,19 +255,17 @@ Tests
   tools-smoke          fibcheck, htstress against khttpd on 127.0.0.1:PORT
   fiblen-check         bn_fib_text_len() is exact for every N (a minute)
 Fuzzing, benchmarks, debug kernel
-  fuzz                 every fuzzer for FUZZ_SECONDS (default 600)
-  fuzz-NAME            one fuzzer: tools/testing/fuzz/fuzz_NAME.c
+  fuzz fuzz-NAME       every fuzzer, or one (fuzz_NAME.c); FUZZ_SECONDS=600
   bench                khttpd vs nginx: Documentation/performance.md
   bench-bignum tune-bignum  bignum vs GMP table; measure its thresholds
   debug-kernel debug-module debug-initramfs  check-debug's steps
 Variables
-  PORT=8081            host port of make run
+  PORT=8081 NODES=3    make run's host port (cluster: 8080); cluster's guests
   KHTTPD_ARGS='...'    more module parameters for make run
   ACCEL=auto           QEMU accelerator: kvm, tcg, auto (kvm if it boots)
-  K=PATTERN            only the test cases whose name contains PATTERN, for
-                       check-unit check-guest soak check-debug; check-kunit:
-                       kunit.py's glob 'suite[.case]'
-  SUITES='unit guest'  make check's suites (unit fuzz kunit guest bench)
+  K=PATTERN            only cases matching PATTERN (check-unit check-guest soak
+                       check-debug check-cluster; check-kunit: 'suite[.case]')
+  SUITES='unit guest'  check's suites: unit fuzz kunit guest bench cluster
   BUILD=build          where everything is built
   KDIR=DIR             kernel build tree (default: the running kernel's)
   KHTTPD_CACHE=DIR     guest kernel, UML, debug kernel (~/.cache/khttpd)

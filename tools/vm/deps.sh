@@ -9,6 +9,7 @@
 #   kunit  - run KUnit on UML from Debian's kernel source (and build the
 #            debug guest kernel, tools/vm/debug-kernel.sh)
 #   test   - user-space tests, fuzzers and tools
+#   cluster - make cluster and the cluster suite: HAProxy in front of guests
 #   bench  - what `make bench` compares khttpd with (not installed by default)
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and
@@ -20,11 +21,12 @@ declare -A GROUPS_PKGS=(
 	[guest]="qemu-system-x86 busybox-static cpio xz-utils zstd python3"
 	[kunit]="linux-source-6.1 flex bison bc libelf-dev python3 xz-utils"
 	[test]="libgmp-dev clang libclang-rt-14-dev python3 python3-gmpy2 python3-matplotlib curl"
+	[cluster]="haproxy"
 	[bench]="nginx-light hyperfine"
 )
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(build guest kunit test)
+[ ${#groups[@]} -gt 0 ] || groups=(build guest kunit test cluster)
 
 missing=()
 for g in "${groups[@]}"; do

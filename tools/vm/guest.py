@@ -74,7 +74,7 @@ class Guest:
     """One QEMU guest running tools/vm/init."""
 
     def __init__(self, kernel, initrd, workdir, mem=2048, smp=2,
-                 accel="auto", forwards=(), append=""):
+                 accel="auto", forwards=(), append="", new_session=False):
         self.kernel = kernel
         self.initrd = initrd
         self.workdir = workdir
@@ -83,6 +83,10 @@ class Guest:
         self.accel = accel
         self.forwards = list(forwards)   # (host_port, guest_port)
         self.append = append
+        # new_session: QEMU in its own session, out of the terminal's
+        # process group, so that Ctrl-C reaches only the program that
+        # then stops the guest cleanly (tools/vm/cluster.py).
+        self.new_session = new_session
         self.proc = None
         self.ctl = None
         self.buf = b""
@@ -117,7 +121,8 @@ class Guest:
                 os.unlink(path)
         self.proc = subprocess.Popen(self._qemu_cmd(),
                                      stdin=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE,
+                                     start_new_session=self.new_session)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
