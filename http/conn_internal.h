@@ -47,6 +47,7 @@ enum conn_deadline {
 struct pending_fib {
 	u32 n;
 	u32 base;
+	bool gzip;
 	bool head_only;
 	u64 parse_ns;
 };

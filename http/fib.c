@@ -16,6 +16,15 @@
  *
  * F(N) comes from bignum/ and is converted to text in one body, whose
  * exact length is known before the conversion starts.
+ *
+ * A request for the gzip representation looks for it in the cache under
+ * its own key (khttpd_fib_key() | KHTTPD_FIB_GZIP_KEY); a miss, whatever
+ * N, becomes a job of that key, which takes the text from the cache or
+ * computes it (and caches it too), compresses it (gzip.c) and caches the
+ * result: compression never runs in a connection's work item.  Its
+ * reservation covers the text, the deflate workspace and the output.
+ * Jobs of the two keys are separate: a text and a gzip miss of the same
+ * N at the same moment compute F(N) twice.
  */
 #include <linux/hashtable.h>
 #include <linux/ktime.h>
@@ -25,6 +34,7 @@
 #include "bignum/bignum.h"
 #include "cache/cache.h"
 #include "http/fib.h"
+#include "http/gzip.h"
 
 #define CREATE_TRACE_POINTS
 #include "http/trace.h"
@@ -41,19 +51,29 @@ u64 khttpd_fib_key(u32 n, u32 base)
 	return (u64)n << 8 | base;
 }
 
+/* The cache key of F(@n) in @base, or of its gzip. */
+static u64 fib_key(u32 n, u32 base, bool gzip)
+{
+	return khttpd_fib_key(n, base) | (gzip ? KHTTPD_FIB_GZIP_KEY : 0);
+}
+
 /**
  * khttpd_fib_etag() - append the entity-tag of F(@n) in @base, quotes
- * included ("fib-N-BASE": one per representation, never changing)
+ * included ("fib-N-BASE", "fib-N-BASE-gz": one per representation, never
+ * changing)
  * @o: the output
  * @n: N
  * @base: 10 or 16
+ * @gzip: of the gzip representation
  */
-void khttpd_fib_etag(struct http_out *o, u32 n, u32 base)
+void khttpd_fib_etag(struct http_out *o, u32 n, u32 base, bool gzip)
 {
 	http_out_str(o, "\"fib-");
 	http_out_u64(o, n);
 	http_out_str(o, "-");
 	http_out_u64(o, base);
+	if (gzip)
+		http_out_str(o, "-gz");
 	http_out_str(o, "\"");
 }
 
@@ -73,6 +93,44 @@ u64 khttpd_fib_estimate(u32 n, u32 base)
 
 	return bn_fib_peak_bytes(n, base) + (len > 0 ? len : 0) +
 	       sizeof(struct khttpd_body);
+}
+
+/**
+ * khttpd_fib_gzip_estimate() - upper bound of the memory the gzip of F(@n)
+ * in @base needs
+ * @n: N
+ * @base: 10 or 16
+ *
+ * Computing the text (khttpd_fib_estimate()), or, after it, the text, the
+ * deflate workspace and the output (khttpd_gzip_estimate()), whichever is
+ * more.
+ *
+ * Return: bytes.
+ */
+u64 khttpd_fib_gzip_estimate(u32 n, u32 base)
+{
+	s64 len = bn_fib_text_len(n, base);
+	u64 gz;
+
+	if (len <= 0)
+		return khttpd_fib_estimate(n, base);
+	gz = len + sizeof(struct khttpd_body) + khttpd_gzip_estimate(len);
+	return max(khttpd_fib_estimate(n, base), gz);
+}
+
+/**
+ * khttpd_fib_gzip_worthwhile() - whether to offer gzip for F(@n) in @base
+ * @fib: the service
+ * @n: N
+ * @base: 10 or 16
+ *
+ * Return: true if the text is KHTTPD_FIB_GZIP_MIN bytes or more and its
+ * gzip would not be refused as too big (-E2BIG), in O(1).
+ */
+bool khttpd_fib_gzip_worthwhile(struct khttpd_fib *fib, u32 n, u32 base)
+{
+	return bn_fib_text_len(n, base) >= KHTTPD_FIB_GZIP_MIN &&
+	       khttpd_fib_gzip_estimate(n, base) <= fib->max_result_bytes;
 }
 
 struct text_sink {
@@ -153,10 +211,12 @@ int khttpd_fib_text(u32 n, u32 base, struct khttpd_body **out,
  * @key: khttpd_fib_key(@n, @base)
  * @n: N
  * @base: 10 or 16
+ * @gzip: the job makes the gzip representation
+ * @computed: the job computed the text (else it was cached)
  * @cancelled: set when nobody waits any more
  * @done: the result is ready (read with smp_load_acquire())
  * @err: 0, or why there is no @body
- * @body: the text of F(N), on success
+ * @body: the text of F(N), or its gzip, on success
  * @reserved: bytes reserved from the in-flight budget while computing
  * @queued_ns: when it was queued
  * @timing: how long the stages took
@@ -171,6 +231,8 @@ struct khttpd_job {
 	u64 key;
 	u32 n;
 	u32 base;
+	bool gzip;
+	bool computed;
 	atomic_t cancelled;
 	bool done;
 	int err;
@@ -227,12 +289,41 @@ static void job_count(struct khttpd_job *job, int err)
 		what = KHTTPD_COMPUTE_FAIL;
 	} else {
 		fib_count(fib, KHTTPD_FIB_DONE);
-		fib_count_time(fib, &job->timing);
+		if (job->computed)
+			fib_count_time(fib, &job->timing);
 		what = KHTTPD_COMPUTE_DONE;
 	}
 	trace_khttpd_compute(what, job->n, job->base,
 			     job->body ? job->body->len : 0,
 			     ktime_get_ns() - job->queued_ns);
+}
+
+/*
+ * The gzip of F(N): from the cached text, or from one computed here and
+ * offered to the cache as well.
+ */
+static int job_gzip(struct khttpd_job *job)
+{
+	struct khttpd_fib *fib = job->fib;
+	struct khttpd_body *text;
+	u64 t0;
+	int err;
+
+	text = khttpd_cache_get(khttpd_fib_key(job->n, job->base));
+	if (!text) {
+		err = khttpd_fib_text(job->n, job->base, &text, job_cancelled,
+				      job, &job->timing);
+		if (err)
+			return err;
+		job->computed = true;
+		khttpd_body_charge(text, fib->budget);
+		khttpd_cache_put(khttpd_fib_key(job->n, job->base), text);
+	}
+	t0 = ktime_get_ns();
+	err = khttpd_gzip(text, &job->body, job_cancelled, job);
+	job->timing.gzip = ktime_get_ns() - t0;
+	khttpd_body_put(text);
+	return err;
 }
 
 static void job_work(struct work_struct *work)
@@ -244,11 +335,15 @@ static void job_work(struct work_struct *work)
 
 	job->timing.queue = ktime_get_ns() - job->queued_ns;
 	atomic_inc(&fib->nr_running);
-	if (job_cancelled(job))
+	if (job_cancelled(job)) {
 		err = -ECANCELED;
-	else
+	} else if (job->gzip) {
+		err = job_gzip(job);
+	} else {
 		err = khttpd_fib_text(job->n, job->base, &job->body,
 				      job_cancelled, job, &job->timing);
+		job->computed = true;
+	}
 	atomic_dec(&fib->nr_running);
 	if (job->body) {
 		/* The text is charged until its last sender lets it go. */
@@ -271,11 +366,15 @@ static void job_work(struct work_struct *work)
 	job_put(job);
 }
 
-/* A new job for (@n, @base), or an errno if the server cannot take it. */
+/*
+ * A new job for (@n, @base) and @gzip, or an errno if the server cannot
+ * take it.
+ */
 static struct khttpd_job *job_create(struct khttpd_fib *fib, u32 n,
-				     u32 base)
+				     u32 base, bool gzip)
 {
-	u64 need = khttpd_fib_estimate(n, base);
+	u64 need = gzip ? khttpd_fib_gzip_estimate(n, base) :
+			  khttpd_fib_estimate(n, base);
 	struct khttpd_job *job;
 
 	if (need > fib->max_result_bytes)
@@ -296,9 +395,10 @@ static struct khttpd_job *job_create(struct khttpd_fib *fib, u32 n,
 	INIT_LIST_HEAD(&job->waiters);
 	refcount_set(&job->ref, 1);	/* the worker's */
 	job->fib = fib;
-	job->key = khttpd_fib_key(n, base);
+	job->key = fib_key(n, base, gzip);
 	job->n = n;
 	job->base = base;
+	job->gzip = gzip;
 	job->reserved = need;
 	job->queued_ns = ktime_get_ns();
 	return job;
@@ -310,13 +410,14 @@ busy:
 }
 
 /*
- * Wait for F(@n) in @base: join the computation already running for it,
- * or start one.  0, or -E2BIG, -EBUSY or -ENOMEM as job_create().
+ * Wait for F(@n) in @base, or its gzip: join the computation already
+ * running for it, or start one.  0, or -E2BIG, -EBUSY or -ENOMEM as
+ * job_create().
  */
 static int job_join(struct khttpd_fib *fib, struct khttpd_fib_wait *wait,
-		    u32 n, u32 base)
+		    u32 n, u32 base, bool gzip)
 {
-	u64 key = khttpd_fib_key(n, base);
+	u64 key = fib_key(n, base, gzip);
 	struct khttpd_job *job;
 	bool start = false;
 
@@ -327,7 +428,7 @@ static int job_join(struct khttpd_fib *fib, struct khttpd_fib_wait *wait,
 	if (job) {
 		fib_count(fib, KHTTPD_FIB_JOINS);
 	} else {
-		job = job_create(fib, n, base);
+		job = job_create(fib, n, base, gzip);
 		if (IS_ERR(job)) {
 			spin_unlock(&running_lock);
 			return PTR_ERR(job);
@@ -352,17 +453,19 @@ static int job_join(struct khttpd_fib *fib, struct khttpd_fib_wait *wait,
 #define QUICK_MAX_N 10000
 
 /**
- * khttpd_fib_get() - F(@n) in @base as text
+ * khttpd_fib_get() - F(@n) in @base as text, or its gzip
  * @fib: the service
  * @n: N
  * @base: 10 or 16
+ * @gzip: the gzip representation of the text, not the text
  * @wait: the caller's wait entry, with @wait->done set; used only when
  *        -EINPROGRESS is returned
  * @res: the result, when 0 is returned
  *
  * A cached body is returned at once, and so is the text of a small N,
- * computed here and offered to the cache.  Otherwise the caller waits for
- * a computation, started or joined: @wait->done(@wait) is called once it
+ * computed here and offered to the cache.  Otherwise (and for a gzip not
+ * cached, whatever N) the caller waits for a computation, started or
+ * joined: @wait->done(@wait) is called once it
  * completes, and the caller then takes the result with
  * khttpd_fib_collect() (or gives up with khttpd_fib_cancel()).
  *
@@ -370,10 +473,10 @@ static int job_join(struct khttpd_fib *fib, struct khttpd_fib_wait *wait,
  * exceed max_result_bytes; -EBUSY if the queue or the in-flight budget is
  * full; -ENOMEM; -EIO if the text came out the wrong length.
  */
-int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
+int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base, bool gzip,
 		   struct khttpd_fib_wait *wait, struct khttpd_fib_result *res)
 {
-	u64 key = khttpd_fib_key(n, base);
+	u64 key = fib_key(n, base, gzip);
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -382,7 +485,7 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
 		res->hit = true;
 		return 0;
 	}
-	if (n <= QUICK_MAX_N) {
+	if (n <= QUICK_MAX_N && !gzip) {
 		err = khttpd_fib_text(n, base, &res->body, NULL, NULL,
 				      &res->timing);
 		if (err)
@@ -394,7 +497,7 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
 				 res->timing.convert);
 		return 0;
 	}
-	err = job_join(fib, wait, n, base);
+	err = job_join(fib, wait, n, base, gzip);
 	return err ?: -EINPROGRESS;
 }
 
@@ -403,25 +506,31 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
  * @fib: the service
  * @n: N
  * @base: 10 or 16
- * @body: set to the cached text (a reference the caller drops), or NULL
- * @len: set to the length of the text
+ * @gzip: of the gzip representation
+ * @body: set to the cached text or gzip (a reference the caller drops),
+ *        or NULL
+ * @len: set to the length of the text or gzip
  *
  * For HEAD: nothing is computed, the length of a text not in the cache
- * comes from bn_fib_text_len() in O(1).
+ * comes from bn_fib_text_len() in O(1).  That of a gzip not in the cache
+ * is not known without compressing.
  *
- * Return: 0; -E2BIG where khttpd_fib_get() would refuse the computation
- * as too big; -EIO for an N out of range.
+ * Return: 0; -ENODATA for a gzip not in the cache; -E2BIG where
+ * khttpd_fib_get() would refuse the computation as too big; -EIO for an
+ * N out of range.
  */
-int khttpd_fib_peek(struct khttpd_fib *fib, u32 n, u32 base,
+int khttpd_fib_peek(struct khttpd_fib *fib, u32 n, u32 base, bool gzip,
 		    struct khttpd_body **body, u64 *len)
 {
 	s64 l;
 
-	*body = khttpd_cache_get(khttpd_fib_key(n, base));
+	*body = khttpd_cache_get(fib_key(n, base, gzip));
 	if (*body) {
 		*len = (*body)->len;
 		return 0;
 	}
+	if (gzip)
+		return -ENODATA;
 	if (n > QUICK_MAX_N &&
 	    khttpd_fib_estimate(n, base) > fib->max_result_bytes)
 		return -E2BIG;

@@ -5,7 +5,9 @@
  *
  * One entry point, khttpd_fib_get(); the service owns the cache lookup,
  * the inline computation of small N, single flight and insertion into
- * the cache.  A caller that has to wait embeds a struct khttpd_fib_wait
+ * the cache, and the gzip representation of the text: made once per
+ * (N, base) by a computation and cached beside the text, under its own
+ * key.  A caller that has to wait embeds a struct khttpd_fib_wait
  * and is called back, as a wait_queue_entry is; it knows nothing of jobs,
  * and the service nothing of connections.
  */
@@ -13,6 +15,7 @@
 #define KHTTPD_FIB_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -27,6 +30,8 @@
  * @queue: waiting for a computation slot
  * @compute: computing F(N)
  * @convert: converting it to text
+ * @gzip: compressing the text (gzip responses made by this request's
+ *        computation only)
  * @total: request's first byte to the response's head
  *
  * Sent as Server-Timing, in milliseconds with microsecond digits (the
@@ -37,6 +42,7 @@ struct khttpd_timing {
 	u64 queue;
 	u64 compute;
 	u64 convert;
+	u64 gzip;
 	u64 total;
 };
 
@@ -92,6 +98,15 @@ struct khttpd_fib {
 
 struct khttpd_job;
 
+/*
+ * The cache key's bit of a gzip representation: khttpd_fib_key() uses
+ * bits 0 to 39 only.
+ */
+#define KHTTPD_FIB_GZIP_KEY BIT_ULL(63)
+
+/* Bodies shorter than this are not worth gzip unless identity is refused. */
+#define KHTTPD_FIB_GZIP_MIN 1024
+
 /**
  * struct khttpd_fib_wait - a caller waiting for F(N); embed it
  * @done: called once when the result is ready (from the computation's
@@ -108,7 +123,7 @@ struct khttpd_fib_wait {
 
 /**
  * struct khttpd_fib_result - F(N) as text, and how it was had
- * @body: the text (a reference the caller drops)
+ * @body: the text, or its gzip (a reference the caller drops)
  * @hit: it came from the cache
  * @timing: queue, compute and convert times; 0 for a hit
  */
@@ -118,19 +133,21 @@ struct khttpd_fib_result {
 	struct khttpd_timing timing;
 };
 
-int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base,
+int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base, bool gzip,
 		   struct khttpd_fib_wait *wait, struct khttpd_fib_result *res);
 int khttpd_fib_collect(struct khttpd_fib_wait *wait,
 		       struct khttpd_fib_result *res);
 void khttpd_fib_cancel(struct khttpd_fib_wait *wait);
-int khttpd_fib_peek(struct khttpd_fib *fib, u32 n, u32 base,
+int khttpd_fib_peek(struct khttpd_fib *fib, u32 n, u32 base, bool gzip,
 		    struct khttpd_body **body, u64 *len);
+bool khttpd_fib_gzip_worthwhile(struct khttpd_fib *fib, u32 n, u32 base);
 u64 khttpd_fib_key(u32 n, u32 base);
-void khttpd_fib_etag(struct http_out *o, u32 n, u32 base);
+void khttpd_fib_etag(struct http_out *o, u32 n, u32 base, bool gzip);
 int khttpd_fib_text(u32 n, u32 base, struct khttpd_body **out,
 		    bool (*cancelled)(void *arg), void *arg,
 		    struct khttpd_timing *timing);
 u64 khttpd_fib_estimate(u32 n, u32 base);
+u64 khttpd_fib_gzip_estimate(u32 n, u32 base);
 
 /**
  * khttpd_fib_waiting() - whether a wait entry waits for a computation

@@ -9,6 +9,7 @@
 
 #include "http/conn_internal.h"
 #include "http/proto/conditional.h"
+#include "http/proto/encoding.h"
 #include "http/proto/response.h"
 #include "http/resource.h"
 #include "http/static.h"
@@ -20,16 +21,24 @@
 	"GET /fib/N?base=16  F(N) in lowercase hexadecimal\n"		\
 	"GET /stats          counters, as JSON\n"
 
-/* Everything a /fib response says besides its status and body. */
-static int fib_headers(char *buf, size_t size, u32 n, u32 base,
+/*
+ * Everything a /fib response says besides its status and body.  Both
+ * representations vary with Accept-Encoding.  A 304 (@t NULL) repeats
+ * the validator and caching fields, not Content-Encoding (RFC 9110
+ * 15.4.5).
+ */
+static int fib_headers(char *buf, size_t size, u32 n, u32 base, bool gzip,
 		       const char *cache, const struct khttpd_timing *t)
 {
 	struct http_out o = { .buf = buf, .size = size };
 
 	http_out_str(&o, "ETag: ");
-	khttpd_fib_etag(&o, n, base);
+	khttpd_fib_etag(&o, n, base, gzip);
 	http_out_str(&o, "\r\nCache-Control: public, max-age=31536000, immutable\r\n");
+	http_out_str(&o, "Vary: Accept-Encoding\r\n");
 	if (t) {
+		if (gzip)
+			http_out_str(&o, "Content-Encoding: gzip\r\n");
 		http_out_str(&o, "X-Cache: ");
 		http_out_str(&o, cache);
 		http_out_str(&o, "\r\nServer-Timing: parse;dur=");
@@ -40,6 +49,10 @@ static int fib_headers(char *buf, size_t size, u32 n, u32 base,
 		http_out_ms(&o, t->compute);
 		http_out_str(&o, ", convert;dur=");
 		http_out_ms(&o, t->convert);
+		if (gzip) {
+			http_out_str(&o, ", gzip;dur=");
+			http_out_ms(&o, t->gzip);
+		}
 		http_out_str(&o, ", total;dur=");
 		http_out_ms(&o, t->total);
 		http_out_str(&o, ", cache;desc=");
@@ -50,12 +63,15 @@ static int fib_headers(char *buf, size_t size, u32 n, u32 base,
 	return http_out_done(&o);
 }
 
+/* Room for fib_headers() with every number at its longest. */
+#define FIB_EXTRA 512
+
 static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
-			   bool head_only, struct khttpd_body *body,
+			   bool gzip, bool head_only, struct khttpd_body *body,
 			   const struct khttpd_timing *t, const char *cache)
 {
 	struct khttpd_timing total = *t;
-	char extra[384];
+	char extra[FIB_EXTRA];
 
 	/* From the request's first byte to the response's head. */
 	total.total = ktime_get_ns() - conn->head_start_ns;
@@ -63,9 +79,10 @@ static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
 		conn->trace->timing = total;
 		conn->trace->cache = cache;
 	}
-	if (fib_headers(extra, sizeof(extra), n, base, cache, &total) < 0) {
+	if (fib_headers(extra, sizeof(extra), n, base, gzip, cache,
+			&total) < 0) {
 		khttpd_body_put(body);
-		return -ENOSPC;		/* cannot happen: 384 bytes hold it */
+		return -ENOSPC;		/* cannot happen: FIB_EXTRA holds it */
 	}
 	return conn_start_response(conn, 200, body, HTTP_TEXT_PLAIN, extra,
 				   head_only);
@@ -92,43 +109,97 @@ static int conn_job_error(struct khttpd_conn *conn, int err, bool head_only)
 	}
 }
 
-/* If-None-Match naming this (N, base): 304, nothing to compute. */
+/* If-None-Match naming this (N, base) and coding: 304, nothing computed. */
 static bool fib_not_modified(struct khttpd_conn *conn,
-			     const struct http_request *req, u32 n, u32 base)
+			     const struct http_request *req, u32 n, u32 base,
+			     bool gzip)
 {
 	char etag[40];
 	struct http_out o = { .buf = etag, .size = sizeof(etag) };
 
 	if (!req->has_if_none_match)
 		return false;
-	khttpd_fib_etag(&o, n, base);
+	khttpd_fib_etag(&o, n, base, gzip);
 	return http_etag_match(conn->rx + req->if_none_match.off,
 			       req->if_none_match.len, etag, o.pos);
 }
 
 /*
- * HEAD needs only the length, which is known in O(1): F(N) is not
- * computed for it.  A cached text answers as for GET ("hit"); else the
- * answer is a "miss" with zero queue, compute and convert times.
+ * The text or gzip of F(N) from the service: at once (a hit, a small N)
+ * or after a computation the connection waits for.
+ */
+static int conn_get_fib(struct khttpd_conn *conn, u32 n, u32 base,
+			bool gzip, bool head_only, u64 parse_ns)
+{
+	struct khttpd_fib_result res;
+	int err;
+
+	err = khttpd_fib_get(&conn->srv->fib, n, base, gzip, &conn->wait,
+			     &res);
+	if (err == -EINPROGRESS) {
+		conn->pending = (struct pending_fib){
+			.n = n, .base = base, .gzip = gzip,
+			.head_only = head_only, .parse_ns = parse_ns,
+		};
+		return 0;
+	}
+	if (err)
+		return conn_job_error(conn, err, head_only);
+	res.timing.parse = parse_ns;
+	return conn_answer_fib(conn, n, base, gzip, head_only, res.body,
+			       &res.timing, res.hit ? "hit" : "miss");
+}
+
+/*
+ * HEAD needs only the length, which is known in O(1) for the text: F(N)
+ * is not computed for it.  A cached text answers as for GET ("hit"); else
+ * the answer is a "miss" with zero queue, compute and convert times.  The
+ * length of a gzip is known only once it is made: a cached one answers;
+ * else the text's head does if identity is acceptable (the server may
+ * choose either, RFC 9110 12.1), and only if it is not is the gzip made,
+ * as for GET.
  */
 static int conn_head_fib(struct khttpd_conn *conn, u32 n, u32 base,
-			 u64 parse_ns)
+			 bool gzip, bool identity_ok, u64 parse_ns)
 {
 	struct khttpd_timing t = { .parse = parse_ns };
 	struct khttpd_body *body;
-	char extra[384];
+	char extra[FIB_EXTRA];
 	u64 len;
 	int err;
 
-	err = khttpd_fib_peek(&conn->srv->fib, n, base, &body, &len);
+	err = khttpd_fib_peek(&conn->srv->fib, n, base, gzip, &body, &len);
+	if (err == -ENODATA) {
+		if (!identity_ok)
+			return conn_get_fib(conn, n, base, true, true,
+					    parse_ns);
+		gzip = false;
+		err = khttpd_fib_peek(&conn->srv->fib, n, base, false, &body,
+				      &len);
+	}
 	if (err)
 		return conn_job_error(conn, err, true);
 	if (body)
-		return conn_answer_fib(conn, n, base, true, body, &t, "hit");
+		return conn_answer_fib(conn, n, base, gzip, true, body, &t,
+				       "hit");
 	t.total = ktime_get_ns() - conn->head_start_ns;
-	if (fib_headers(extra, sizeof(extra), n, base, "miss", &t) < 0)
+	if (fib_headers(extra, sizeof(extra), n, base, false, "miss", &t) < 0)
 		return -ENOSPC;
 	return conn_start_head(conn, 200, len, HTTP_TEXT_PLAIN, extra);
+}
+
+/*
+ * What the request accepts: a missing, repeated or malformed
+ * Accept-Encoding field is disregarded (identity only).
+ */
+static void fib_accepts(struct khttpd_conn *conn,
+			const struct http_request *req,
+			struct http_accept_encoding *ae)
+{
+	if (!req->has_accept_encoding ||
+	    http_accept_encoding_parse(conn->rx + req->accept_encoding.off,
+				       req->accept_encoding.len, ae))
+		http_accept_encoding_absent(ae);
 }
 
 static int conn_route_fib(struct khttpd_conn *conn,
@@ -136,30 +207,30 @@ static int conn_route_fib(struct khttpd_conn *conn,
 			  u64 parse_ns)
 {
 	bool head_only = req->method == HTTP_METHOD_HEAD;
-	struct khttpd_fib_result res;
+	struct http_accept_encoding ae;
+	enum http_coding coding;
 	char extra[160];
-	int err;
+	bool gzip;
 
-	if (fib_not_modified(conn, req, n, base)) {
-		if (fib_headers(extra, sizeof(extra), n, base, NULL, NULL) < 0)
+	fib_accepts(conn, req, &ae);
+	coding = http_coding_choose(&ae, ae.gzip &&
+			khttpd_fib_gzip_worthwhile(&conn->srv->fib, n, base));
+	if (coding == HTTP_CODING_NONE)
+		return conn_error_with(conn, 406,
+				       "neither gzip nor identity is acceptable",
+				       "Vary: Accept-Encoding\r\n", false,
+				       head_only);
+	gzip = coding == HTTP_CODING_GZIP;
+	if (fib_not_modified(conn, req, n, base, gzip)) {
+		if (fib_headers(extra, sizeof(extra), n, base, gzip, NULL,
+				NULL) < 0)
 			return -ENOSPC;
 		return conn_start_response(conn, 304, NULL, NULL, extra, true);
 	}
 	if (head_only)
-		return conn_head_fib(conn, n, base, parse_ns);
-	err = khttpd_fib_get(&conn->srv->fib, n, base, &conn->wait, &res);
-	if (err == -EINPROGRESS) {
-		conn->pending = (struct pending_fib){
-			.n = n, .base = base, .head_only = head_only,
-			.parse_ns = parse_ns,
-		};
-		return 0;
-	}
-	if (err)
-		return conn_job_error(conn, err, head_only);
-	res.timing.parse = parse_ns;
-	return conn_answer_fib(conn, n, base, head_only, res.body, &res.timing,
-			       res.hit ? "hit" : "miss");
+		return conn_head_fib(conn, n, base, gzip, ae.identity > 0,
+				     parse_ns);
+	return conn_get_fib(conn, n, base, gzip, false, parse_ns);
 }
 
 void conn_finish_job(struct khttpd_conn *conn)
@@ -175,8 +246,9 @@ void conn_finish_job(struct khttpd_conn *conn)
 		err = conn_job_error(conn, err, p->head_only);
 	} else {
 		res.timing.parse = p->parse_ns;
-		err = conn_answer_fib(conn, p->n, p->base, p->head_only,
-				      res.body, &res.timing, "miss");
+		err = conn_answer_fib(conn, p->n, p->base, p->gzip,
+				      p->head_only, res.body, &res.timing,
+				      "miss");
 	}
 	if (err)
 		conn_close(conn, KHTTPD_CLOSE_ERROR);

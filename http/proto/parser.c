@@ -455,6 +455,9 @@ static enum http_result known_field(struct http_parser *p, const char *buf,
 	else if (equal_nocase(name, nlen, "if-modified-since"))
 		single_field(&p->req.if_modified_since, &p->ims_count, voff,
 			     vlen);
+	else if (equal_nocase(name, nlen, "accept-encoding"))
+		single_field(&p->req.accept_encoding, &p->ae_count, voff,
+			     vlen);
 	return HTTP_NEED_MORE;
 }
 
@@ -537,6 +540,8 @@ static enum http_result head_complete(struct http_parser *p, u32 head_len,
 					  p->if_range_count);
 	p->req.has_if_modified_since =
 		keep_single(&p->req.if_modified_since, p->ims_count);
+	p->req.has_accept_encoding = keep_single(&p->req.accept_encoding,
+						 p->ae_count);
 	p->req.head_len = head_len;
 	*req = p->req;
 	start_head(p);

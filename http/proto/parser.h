@@ -162,6 +162,10 @@ struct http_span {
  * @if_modified_since: the If-Modified-Since field value, set only if it
  *                     appeared once
  * @has_if_modified_since: whether @if_modified_since is set
+ * @accept_encoding: the Accept-Encoding field value, trimmed; set only if
+ *                   the field appeared exactly once (with more field
+ *                   lines it is disregarded: no content coding is sent)
+ * @has_accept_encoding: whether @accept_encoding is set
  * @keep_alive: the connection may stay open after the response
  * @expect_continue: "Expect: 100-continue" was sent: the client may wait
  *                   for a 100 (Continue) before sending the body, so a
@@ -188,6 +192,8 @@ struct http_request {
 	bool has_if_range;
 	struct http_span if_modified_since;
 	bool has_if_modified_since;
+	struct http_span accept_encoding;
+	bool has_accept_encoding;
 	bool keep_alive;
 	bool expect_continue;
 	enum http_body body;
@@ -213,6 +219,7 @@ struct http_parser {
 	u8 range_count;
 	u8 if_range_count;
 	u8 ims_count;
+	u8 ae_count;
 	u32 scanned;
 	u32 line_start;
 	u32 section_start;

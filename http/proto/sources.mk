@@ -9,4 +9,5 @@
 # repository root.
 HTTP_PROTO_SRCS := http/proto/parser.c http/proto/target.c \
 	http/proto/response.c http/proto/path.c http/proto/mime.c \
-	http/proto/conditional.c http/proto/range.c http/proto/listing.c
+	http/proto/conditional.c http/proto/range.c http/proto/listing.c \
+	http/proto/encoding.c

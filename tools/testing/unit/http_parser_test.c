@@ -532,6 +532,23 @@ static void test_if_none_match(void)
 	KT_EXPECT(!r.has_if_none_match && r.if_none_match.len == 0);
 }
 
+static void test_accept_encoding(void)
+{
+	struct http_request r;
+	const char *in = REQ("GET / HTTP/1.1", "aCCept-encoding:\t gzip;q=0.5 , br \r\n");
+
+	KT_ASSERT(first_request(in, &r));
+	KT_EXPECT(r.has_accept_encoding);
+	KT_EXPECT(span_is(in, r.accept_encoding, "gzip;q=0.5 , br"));
+	KT_ASSERT(first_request(REQ("GET / HTTP/1.1", "Accept-Encoding:\r\n"), &r));
+	KT_EXPECT(r.has_accept_encoding && r.accept_encoding.len == 0);
+	KT_ASSERT(first_request(REQ("GET / HTTP/1.1", "Accept-Encoding: gzip\r\n"
+				    "Accept-Encoding: identity;q=0\r\n"), &r));
+	KT_EXPECT(!r.has_accept_encoding && r.accept_encoding.len == 0);
+	KT_ASSERT(first_request(REQ("GET / HTTP/1.1", ""), &r));
+	KT_EXPECT(!r.has_accept_encoding);
+}
+
 static void test_range_and_conditionals(void)
 {
 	struct http_request r;
@@ -961,6 +978,7 @@ int main(void)
 	KT_RUN(test_pipelined);
 	KT_RUN(test_many_pipelined);
 	KT_RUN(test_if_none_match);
+	KT_RUN(test_accept_encoding);
 	KT_RUN(test_range_and_conditionals);
 	KT_RUN(test_etag_match);
 	KT_RUN(test_limit_request_line);
