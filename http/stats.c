@@ -11,8 +11,8 @@
 
 /* The statuses khttpd answers, each counted on its own. */
 const int khttpd_counted_statuses[KHTTPD_NR_STATUSES] = {
-	200, 206, 301, 304, 400, 403, 404, 405, 408, 412, 413, 414, 416, 431,
-	500, 501, 503, 505, 507
+	200, 206, 301, 304, 400, 403, 404, 405, 406, 408, 412, 413, 414, 416,
+	431, 500, 501, 503, 505, 507
 };
 static struct khttpd_counters __percpu *counters;
 

@@ -60,7 +60,7 @@ enum khttpd_route_stat {
 };
 
 /* The statuses khttpd answers, each counted on its own (stats.c). */
-#define KHTTPD_NR_STATUSES	19
+#define KHTTPD_NR_STATUSES	20
 extern const int khttpd_counted_statuses[KHTTPD_NR_STATUSES];
 
 /* Close reasons counted: enum khttpd_close_reason (http/trace.h). */
