@@ -317,7 +317,8 @@ static int job_gzip(struct khttpd_job *job)
 			return err;
 		job->computed = true;
 		khttpd_body_charge(text, fib->budget);
-		khttpd_cache_put(khttpd_fib_key(job->n, job->base), text);
+		khttpd_cache_put(khttpd_fib_key(job->n, job->base), text,
+				 job->timing.compute + job->timing.convert);
 	}
 	t0 = ktime_get_ns();
 	err = khttpd_gzip(text, &job->body, job_cancelled, job);
@@ -349,7 +350,8 @@ static void job_work(struct work_struct *work)
 		/* The text is charged until its last sender lets it go. */
 		khttpd_body_charge(job->body, fib->budget);
 		khttpd_cache_put(job->key, job->body,
-				 job->timing.compute + job->timing.convert);
+				 job->timing.compute + job->timing.convert +
+				 job->timing.gzip);
 	}
 	atomic64_sub(job->reserved, fib->budget);
 	atomic_dec(&fib->nr_jobs);
