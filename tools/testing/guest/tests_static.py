@@ -62,7 +62,7 @@ def setup(ctx):
     return _state["sha"]
 
 
-def test_file_with_type_and_validators(ctx):
+def test_static_file_with_type_and_validators(ctx):
     setup(ctx)
     r = get(ctx, "/a.txt")
     check(r.status == 200 and r.body == b"hello, file\n", "%d %r" %
@@ -80,7 +80,7 @@ def test_file_with_type_and_validators(ctx):
     check(r.header("content-length") == "12" and r.body == b"", "HEAD")
 
 
-def test_index_html_at_root_and_fib_still_routed(ctx):
+def test_static_index_html_at_root_and_fib_still_routed(ctx):
     setup(ctx)
     r = get(ctx, "/")
     check(r.body == b"<h1>home</h1>" and
@@ -88,7 +88,7 @@ def test_index_html_at_root_and_fib_still_routed(ctx):
     check(get(ctx, "/fib/10").body == b"55", "fib with a docroot")
 
 
-def test_traversal_never_leaks(ctx):
+def test_static_traversal_never_leaks(ctx):
     setup(ctx)
     attempts = {
         "/../secret/passwd": 403, "/%2e%2e/secret/passwd": 403,
@@ -107,7 +107,7 @@ def test_traversal_never_leaks(ctx):
           "a symlink inside the root is served")
 
 
-def test_conditional_requests(ctx):
+def test_static_conditional_requests(ctx):
     setup(ctx)
     r = get(ctx, "/a.txt")
     etag, lm = r.header("etag"), r.header("last-modified")
@@ -122,7 +122,7 @@ def test_conditional_requests(ctx):
     check(r.status == 200, "old IMS: %d" % r.status)
 
 
-def test_ranges(ctx):
+def test_static_ranges(ctx):
     setup(ctx)
     cases = [("bytes=0-4", 206, b"hello", "bytes 0-4/12"),
              ("bytes=-5", 206, b"file\n", "bytes 7-11/12"),
@@ -139,7 +139,7 @@ def test_ranges(ctx):
               (rng, r.header("content-range")))
 
 
-def test_directory_listing_escapes_and_redirects(ctx):
+def test_static_directory_listing_escapes_and_redirects(ctx):
     setup(ctx)
     r = get(ctx, "/list")
     check(r.status == 301 and r.header("location") == "/list/",
@@ -177,7 +177,7 @@ def _fetch_sha(ctx, path):
     return hashlib.sha256(r.body).hexdigest()
 
 
-def test_large_file_from_ramfs_and_tmpfs(ctx):
+def test_static_large_file_from_ramfs_and_tmpfs(ctx):
     sha = setup(ctx)
     check(_fetch_sha(ctx, "/big.bin") == sha, "ramfs (sendpage) body")
     for zc in (1, 0):
@@ -199,7 +199,7 @@ def test_large_file_from_ramfs_and_tmpfs(ctx):
     ctx.load(ARGS)
 
 
-def test_changed_file_new_content_and_etag(ctx):
+def test_static_changed_file_new_content_and_etag(ctx):
     setup(ctx)
     before = get(ctx, "/dir/inner.txt")
     time.sleep(1.1)
@@ -209,7 +209,7 @@ def test_changed_file_new_content_and_etag(ctx):
     check(after.header("etag") != before.header("etag"), "ETag unchanged")
 
 
-def test_rmmod_during_large_transfer(ctx):
+def test_static_rmmod_during_large_transfer(ctx):
     setup(ctx)
     c = HttpConn(ctx, timeout=30)
     c.sock.setsockopt(__import__("socket").SOL_SOCKET,
