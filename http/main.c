@@ -88,6 +88,14 @@ static char docroot[256];
 module_param_string(docroot, docroot, sizeof(docroot), 0444);
 MODULE_PARM_DESC(docroot, "absolute path of the files to serve (none)");
 
+static uint docroot_uid = 65534;
+module_param(docroot_uid, uint, 0444);
+MODULE_PARM_DESC(docroot_uid, "user the files are read as, not 0 (65534)");
+
+static uint docroot_gid = 65534;
+module_param(docroot_gid, uint, 0444);
+MODULE_PARM_DESC(docroot_gid, "group the files are read as, not 0 (65534)");
+
 static uint cache_mb = 64;
 module_param(cache_mb, uint, 0444);
 MODULE_PARM_DESC(cache_mb, "response cache cap in MiB, 0 disables it (64)");
@@ -159,6 +167,8 @@ static void config_from_params(struct khttpd_config *cfg)
 	cfg->header_timeout = msecs_to_jiffies(max(header_timeout_ms, 1u));
 	cfg->idle_timeout = msecs_to_jiffies(max(idle_timeout_ms, 1u));
 	cfg->send_timeout = msecs_to_jiffies(max(send_timeout_ms, 1u));
+	cfg->docroot_uid = docroot_uid;
+	cfg->docroot_gid = docroot_gid;
 	lim.max_request_line = max_request_line;
 	lim.max_header_bytes = max_header_bytes;
 	lim.max_headers = max_headers;

@@ -18,6 +18,8 @@
 #include "http/fib.h"
 #include "http/proto/parser.h"
 
+struct cred;
+
 /**
  * struct khttpd_config - the module parameters, fixed at load time
  * @port: TCP port
@@ -33,6 +35,8 @@
  * @header_timeout: jiffies from a request's first byte to its last header
  * @idle_timeout: jiffies a kept-alive connection may wait for a request
  * @send_timeout: jiffies a response may make no progress
+ * @docroot_uid: the user files are looked up, opened and read as
+ * @docroot_gid: that user's group (and no other)
  * @limits: the parser's limits
  */
 struct khttpd_config {
@@ -48,6 +52,8 @@ struct khttpd_config {
 	unsigned long header_timeout;
 	unsigned long idle_timeout;
 	unsigned long send_timeout;
+	u32 docroot_uid;
+	u32 docroot_gid;
 	struct http_limits limits;
 };
 
@@ -67,6 +73,7 @@ struct khttpd_config {
  * @fib: the Fibonacci service, charging @inflight_bytes
  * @stopping: unload has begun
  * @docroot: the document root (static.c), if @has_docroot
+ * @docroot_cred: the credentials of @cfg.docroot_uid (static.c)
  * @has_docroot: files are served
  */
 struct khttpd_server {
@@ -84,6 +91,7 @@ struct khttpd_server {
 	struct khttpd_fib fib;
 	bool stopping;
 	struct path docroot;
+	const struct cred *docroot_cred;
 	bool has_docroot;
 };
 

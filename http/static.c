@@ -2,15 +2,21 @@
 /*
  * static.c - files and directory listings from the document root.
  *
- * Path safety comes in two layers.  http_path_to_relative() (path.c)
+ * Path safety comes in three layers.  http_path_to_relative() (path.c)
  * refuses what no file name needs (NUL, backslashes, control bytes, "%2F")
  * and every ".." segment, raw or encoded, and yields a relative name.
  * That name is then looked up with vfs_path_lookup(LOOKUP_BENEATH) from the
  * document root, so that no symlink can lead outside it either: the kernel
- * fails such a walk with -EXDEV.  Both are answered 403.  Only regular
- * files and directories are served, and only when they are readable by
- * everyone (the server runs with kernel credentials, so it serves what an
- * unprivileged user could read, like a web server running as nobody).
+ * fails such a walk with -EXDEV.  Both are answered 403.  And every lookup,
+ * open and directory read is done as an unprivileged user (docroot_uid and
+ * docroot_gid, nobody by default: no other group, no capability), whose
+ * credentials replace the worker's own (root, every capability) for the
+ * whole of khttpd_static_serve(): every directory on the way must be
+ * searchable by that user and the file readable by it, and each
+ * filesystem's and security module's own checks apply, exactly as for a
+ * web server running as nobody.  Only regular files and directories are
+ * served, and nothing from a pseudo filesystem (procfs, sysfs, ...), whose
+ * modes say little about what reading a file reveals.
  *
  * File bodies are struct khttpd_body backed by the open file; conn.c sends
  * them from the page cache (see khttpd_body_file()).
@@ -20,11 +26,13 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/stat.h>
 #include <linux/timekeeping.h>
+#include <linux/uidgid.h>
 
 #include "http/proto/conditional.h"
 #include "http/server.h"
@@ -46,15 +54,91 @@ int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 /* A listing names at most this many entries; larger directories are 403. */
 #define LISTING_MAX_ENTRIES 10000
 
+/* Not in linux/magic.h: defined by the filesystems themselves. */
+#define CONFIGFS_MAGIC		0x62656570
+#define FUSE_CTL_SUPER_MAGIC	0x65735543
+#define MQUEUE_MAGIC		0x19800202
+
+/*
+ * Filesystems whose files are views of the kernel's state, not documents:
+ * their modes say little about what reading them reveals (addresses, other
+ * processes, the server's own kworker), and some have side effects.
+ */
+static const unsigned long pseudo_magic[] = {
+	PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+	SECURITYFS_MAGIC, SELINUX_MAGIC, SMACK_MAGIC, AAFS_MAGIC,
+	CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, RDTGROUP_SUPER_MAGIC,
+	BPF_FS_MAGIC, CONFIGFS_MAGIC, DEVPTS_SUPER_MAGIC, PSTOREFS_MAGIC,
+	EFIVARFS_MAGIC, BINFMTFS_MAGIC, FUSE_CTL_SUPER_MAGIC, MQUEUE_MAGIC,
+	NSFS_MAGIC, BINDERFS_SUPER_MAGIC, USBDEVICE_SUPER_MAGIC,
+	XENFS_SUPER_MAGIC, OPENPROM_SUPER_MAGIC,
+};
+
+static bool on_pseudo_fs(const struct path *path)
+{
+	unsigned long magic = path->dentry->d_sb->s_magic;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pseudo_magic); i++)
+		if (magic == pseudo_magic[i])
+			return true;
+	return false;
+}
+
+/*
+ * The credentials of @uid and @gid: no supplementary group, no capability,
+ * no keyring; the security module's label of a kernel service.  ->user
+ * stays root's: it counts processes for RLIMIT_NPROC, and none is started.
+ */
+static const struct cred *unprivileged_cred(u32 uid, u32 gid)
+{
+	kuid_t kuid = make_kuid(&init_user_ns, uid);
+	kgid_t kgid = make_kgid(&init_user_ns, gid);
+	struct group_info *none;
+	struct cred *cred;
+
+	if (!uid_valid(kuid) || !gid_valid(kgid) ||
+	    uid_eq(kuid, GLOBAL_ROOT_UID) || gid_eq(kgid, GLOBAL_ROOT_GID)) {
+		pr_err("docroot_uid=%u docroot_gid=%u: not an unprivileged user and group\n",
+		       uid, gid);
+		return ERR_PTR(-EINVAL);
+	}
+	cred = prepare_kernel_cred(NULL);
+	none = groups_alloc(0);
+	if (!cred || !none) {
+		if (cred)
+			put_cred(cred);
+		if (none)
+			put_group_info(none);
+		return ERR_PTR(-ENOMEM);
+	}
+	set_groups(cred, none);
+	put_group_info(none);
+	cred->uid = cred->euid = cred->suid = cred->fsuid = kuid;
+	cred->gid = cred->egid = cred->sgid = cred->fsgid = kgid;
+	cred->cap_inheritable = CAP_EMPTY_SET;
+	cred->cap_permitted = CAP_EMPTY_SET;
+	cred->cap_effective = CAP_EMPTY_SET;
+	cred->cap_bset = CAP_EMPTY_SET;
+	cred->cap_ambient = CAP_EMPTY_SET;
+	return cred;
+}
+
 /**
  * khttpd_static_init() - open the document root
- * @srv: the server
+ * @srv: the server, with its configuration
  * @docroot: absolute path of a directory, or "" to serve no files
  *
- * Return: 0, -EINVAL for a relative path, or the lookup's error.
+ * Prepares the credentials files are read with (@srv->cfg.docroot_uid and
+ * docroot_gid, neither 0) and opens @docroot (as root: its ancestors need
+ * not be searchable by that user, but it must be, to serve anything).
+ *
+ * Return: 0; -EINVAL for a relative path, a docroot on a pseudo filesystem
+ * or a uid or gid of 0 or unmapped; -ENOMEM; or the lookup's error.
  */
 int khttpd_static_init(struct khttpd_server *srv, const char *docroot)
 {
+	const struct cred *cred;
 	int err;
 
 	if (!docroot[0])
@@ -63,24 +147,42 @@ int khttpd_static_init(struct khttpd_server *srv, const char *docroot)
 		pr_err("docroot=%s is not an absolute path\n", docroot);
 		return -EINVAL;
 	}
+	cred = unprivileged_cred(srv->cfg.docroot_uid, srv->cfg.docroot_gid);
+	if (IS_ERR(cred))
+		return PTR_ERR(cred);
 	err = kern_path(docroot, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
 			&srv->docroot);
 	if (err) {
 		pr_err("docroot=%s: %d\n", docroot, err);
-		return err;
+		goto err_cred;
 	}
+	if (on_pseudo_fs(&srv->docroot)) {
+		pr_err("docroot=%s is on a pseudo filesystem\n", docroot);
+		err = -EINVAL;
+		goto err_path;
+	}
+	srv->docroot_cred = cred;
 	srv->has_docroot = true;
 	return 0;
+
+err_path:
+	path_put(&srv->docroot);
+err_cred:
+	put_cred(cred);
+	return err;
 }
 
 /**
  * khttpd_static_exit() - let go of the document root
- * @srv: the server
+ * @srv: the server, no longer serving requests
  */
 void khttpd_static_exit(struct khttpd_server *srv)
 {
-	if (srv->has_docroot)
+	if (srv->has_docroot) {
 		path_put(&srv->docroot);
+		put_cred(srv->docroot_cred);
+		srv->docroot_cred = NULL;
+	}
 	srv->has_docroot = false;
 }
 
@@ -91,12 +193,14 @@ static void reply_error(struct khttpd_static_reply *out, int status,
 	out->reason = reason;
 }
 
-/* Readable by everyone: the files a web server running as nobody serves. */
-static bool world_readable(const struct kstat *st)
+/*
+ * What the user files are read as may do with it: read a file; read and
+ * search a directory (to list it, or to find its index.html).
+ */
+static int may_serve(const struct path *path, const struct kstat *st)
 {
-	if (S_ISDIR(st->mode))
-		return (st->mode & 0005) == 0005;	/* r-x for others */
-	return st->mode & 0004;				/* r-- for others */
+	return path_permission(path, S_ISDIR(st->mode) ? MAY_READ | MAY_EXEC
+						       : MAY_READ);
 }
 
 static int lookup_beneath(struct khttpd_server *srv, const char *rel,
@@ -199,6 +303,7 @@ static void serve_file(const struct path *path, const struct kstat *st,
 		reply_error(out, 416, "the range is outside the file");
 		return;
 	}
+	/* current_cred(): the user's (khttpd_static_serve()), kept in f_cred */
 	file = dentry_open(path, O_RDONLY | O_LARGEFILE, current_cred());
 	if (IS_ERR(file)) {
 		reply_lookup_error(out, PTR_ERR(file));
@@ -324,11 +429,16 @@ static void serve_directory(struct khttpd_server *srv, struct path *path,
 	if (!err) {
 		err = vfs_getattr(&index, &st, STATX_BASIC_STATS,
 				  AT_STATX_SYNC_AS_STAT);
-		if (!err && S_ISREG(st.mode) && world_readable(&st))
+		if (!err && S_ISREG(st.mode) && !on_pseudo_fs(&index) &&
+		    !may_serve(&index, &st))
 			serve_file(&index, &st, "index.html", 10, buf, req, out);
 		else
 			reply_error(out, 403, "index.html is not readable");
 		path_put(&index);
+		return;
+	}
+	if (err != -ENOENT) {
+		reply_lookup_error(out, err);
 		return;
 	}
 	if (index_only)
@@ -373,22 +483,9 @@ static void redirect_to_slash(const char *rel, size_t rel_len,
 	kfree(loc);
 }
 
-/**
- * khttpd_static_serve() - answer a request for a file or directory
- * @srv: the server, with a document root
- * @buf: the buffer the request was parsed from
- * @req: the request (GET or HEAD)
- * @index_only: the request is for "/": answer only if the document root
- *              has an index.html (out->status stays 0 otherwise)
- * @out: the reply; zeroed by the caller
- *
- * On return out->status is 200 or 206 with out->body, 304 (headers only),
- * an error status with out->reason (and, for 301 and 416, headers in
- * out->extra), or 0 with @index_only when there is nothing to serve.
- */
-void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
-			 const struct http_request *req, bool index_only,
-			 struct khttpd_static_reply *out)
+static void serve(struct khttpd_server *srv, const char *buf,
+		  const struct http_request *req, bool index_only,
+		  struct khttpd_static_reply *out)
 {
 	const char *path_s, *query, *reason;
 	struct http_path_info info;
@@ -421,9 +518,11 @@ void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
 	err = vfs_getattr(&path, &st, STATX_BASIC_STATS, AT_STATX_SYNC_AS_STAT);
 	if (err)
 		reply_lookup_error(out, err);
+	else if (on_pseudo_fs(&path))
+		reply_error(out, 403, "the file is on a pseudo filesystem (procfs, sysfs, ...)");
 	else if (!S_ISREG(st.mode) && !S_ISDIR(st.mode))
 		reply_error(out, 403, "not a regular file or a directory");
-	else if (!world_readable(&st))
+	else if (may_serve(&path, &st))
 		reply_error(out, 403, "permission denied");
 	else if (S_ISDIR(st.mode) && info.len && !info.trailing_slash)
 		redirect_to_slash(rel, info.len, query, query_len, out);
@@ -438,4 +537,30 @@ void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
 	path_put(&path);
 out:
 	kfree(rel);
+}
+
+/**
+ * khttpd_static_serve() - answer a request for a file or directory
+ * @srv: the server, with a document root
+ * @buf: the buffer the request was parsed from
+ * @req: the request (GET or HEAD)
+ * @index_only: the request is for "/": answer only if the document root
+ *              has an index.html (out->status stays 0 otherwise)
+ * @out: the reply; zeroed by the caller
+ *
+ * Every lookup, open and read of a directory is done with
+ * @srv->docroot_cred, the caller's own credentials restored on return.
+ *
+ * On return out->status is 200 or 206 with out->body, 304 (headers only),
+ * an error status with out->reason (and, for 301, 416 and 503, headers in
+ * out->extra), or 0 with @index_only when there is nothing to serve.
+ */
+void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
+			 const struct http_request *req, bool index_only,
+			 struct khttpd_static_reply *out)
+{
+	const struct cred *own = override_creds(srv->docroot_cred);
+
+	serve(srv, buf, req, index_only, out);
+	revert_creds(own);
 }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Static files from docroot=: path safety, types, validators, ranges,
 listings, large files from ramfs and tmpfs (sendpage, and tmpfs holes by
-copy), rmmod during a transfer."""
+copy), rmmod during a transfer; files read as nobody, pseudo filesystems
+refused."""
 import hashlib
 import time
 
@@ -222,3 +223,94 @@ def test_static_rmmod_during_large_transfer(ctx):
     c.close()
     ctx.load(ARGS)
     check(get(ctx, "/a.txt").status == 200, "reloaded")
+
+
+# ---- files are read as an unprivileged user would read them ---------------
+
+PERMS = r"""
+set -e
+cd /srv/www
+mkdir -p admin own wonly ronly
+printf 'admin-secret\n' > admin/pw.txt
+chmod 644 admin/pw.txt
+chmod 700 admin
+printf 'nobody-only\n' > own/mine.txt
+chown -R 65534:65534 own
+chmod 600 own/mine.txt
+chmod 700 own
+printf 'w\n' > wonly/f.txt
+chmod 711 wonly
+printf 'r\n' > ronly/f.txt
+chmod 744 ronly
+"""
+
+
+NOBODY = r"""
+grep -q '^nobody:' /etc/passwd 2>/dev/null ||
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
+grep -q '^nogroup:' /etc/group 2>/dev/null ||
+	echo 'nogroup:x:65534:' >> /etc/group
+su -s /bin/sh -c 'cat %s%s' nobody >/dev/null
+"""
+
+
+def _nobody_can_read(ctx, path):
+    """What user-space says: can uid/gid 65534, no other group, read it?"""
+    rc, _ = ctx.guest.run(NOBODY % (ROOT, path))
+    return rc == 0
+
+
+def test_static_files_read_as_nobody(ctx):
+    setup(ctx)
+    ctx.guest.run(PERMS, check=True)
+    # status wanted; for files, whether user-space nobody can read it
+    cases = {
+        "/admin/pw.txt": 403,     # 0644 file in a 0700 directory of root
+        "/admin/": 403,
+        "/admin": 403,            # not even redirected
+        "/own/mine.txt": 200,     # 0600, but nobody's own
+        "/own/": 200,
+        "/wonly/f.txt": 200,      # searchable, not readable: files only
+        "/wonly/": 403,
+        "/ronly/f.txt": 403,      # readable, not searchable
+        "/ronly/": 403,
+        "/private.txt": 403,      # 0600 of root
+        "/a.txt": 200,
+    }
+    for path, want in cases.items():
+        r = get(ctx, path)
+        check(r.status == want, "%s: %d, want %d" % (path, r.status, want))
+        check(b"admin-secret" not in r.raw, "%s leaked admin/pw.txt" % path)
+        if not path.endswith("/") and "." in path:
+            check(_nobody_can_read(ctx, path) == (want == 200),
+                  "%s: user-space nobody disagrees" % path)
+    check(get(ctx, "/own/mine.txt").body == b"nobody-only\n", "own file")
+    check(b"mine.txt" in get(ctx, "/own/").body, "own listing")
+
+
+PSEUDO = {
+    "proc": "/proc/version /proc/ /proc/sys/kernel/hostname /proc/1/status",
+    "sysfs": "/sys/kernel/ /sys/kernel/uevent_seqnum /sys/module/khttpd/",
+}
+
+
+def test_static_pseudo_filesystems_refused(ctx):
+    setup(ctx)
+    ctx.guest.run("mkdir -p %s/proc %s/sys && mount -t proc proc %s/proc && "
+                  "mount -t sysfs sysfs %s/sys" % ((ROOT,) * 4), check=True)
+    try:
+        for fs, paths in PSEUDO.items():
+            for path in paths.split():
+                r = get(ctx, path)
+                check(r.status == 403, "%s: %d, want 403" % (path, r.status))
+                check(b"pseudo filesystem" in r.body, "%s: %r" %
+                      (path, r.body))
+        r = get(ctx, "/proc")
+        check(r.status == 403, "/proc: %d, want 403, not a redirect" %
+              r.status)
+        # the rest of the tree is served as before
+        check(get(ctx, "/a.txt").body == b"hello, file\n", "a file")
+        check(b"inner.txt" in get(ctx, "/dir/").body, "a listing")
+    finally:
+        ctx.guest.run("umount %s/proc; umount %s/sys; rmdir %s/proc %s/sys"
+                      % ((ROOT,) * 4))
