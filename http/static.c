@@ -401,13 +401,14 @@ static void serve_listing(const struct path *path, const char *rel,
 	}
 	listing_stat(path->dentry, &lc);
 	http_dirent_sort(lc.ents, lc.n);
-	len = http_listing_format(NULL, 0, rel, rel_len, lc.ents, lc.n);
+	len = http_listing_format(NULL, 0, rel, rel_len, lc.ents, lc.n, false);
 	out->body = len > 0 ? khttpd_body_alloc(len) : NULL;
 	if (!out->body) {
 		reply_error(out, 503, "out of memory, retry later");
 		goto out;
 	}
-	http_listing_format(out->body->data, len, rel, rel_len, lc.ents, lc.n);
+	http_listing_format(out->body->data, len, rel, rel_len, lc.ents, lc.n,
+			    false);
 	out->status = 200;
 	out->type = "text/html; charset=utf-8";
 out:
