@@ -37,6 +37,7 @@ struct cred;
  * @send_timeout: jiffies a response may make no progress
  * @docroot_uid: the user files are looked up, opened and read as
  * @docroot_gid: that user's group (and no other)
+ * @listing_max_entries: entries a directory listing names at most
  * @limits: the parser's limits
  */
 struct khttpd_config {
@@ -54,6 +55,7 @@ struct khttpd_config {
 	unsigned long send_timeout;
 	u32 docroot_uid;
 	u32 docroot_gid;
+	u32 listing_max_entries;
 	struct http_limits limits;
 };
 

@@ -51,9 +51,6 @@
 int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 		    const char *name, unsigned int flags, struct path *path);
 
-/* A listing names at most this many entries; larger directories are 403. */
-#define LISTING_MAX_ENTRIES 10000
-
 /* Not in linux/magic.h: defined by the filesystems themselves. */
 #define CONFIGFS_MAGIC		0x62656570
 #define FUSE_CTL_SUPER_MAGIC	0x65735543
@@ -193,6 +190,12 @@ static void reply_error(struct khttpd_static_reply *out, int status,
 	out->reason = reason;
 }
 
+static void reply_busy(struct khttpd_static_reply *out, const char *reason)
+{
+	reply_error(out, 503, reason);
+	strscpy(out->extra, "Retry-After: 1\r\n", sizeof(out->extra));
+}
+
 /*
  * What the user files are read as may do with it: read a file; read and
  * search a directory (to list it, or to find its index.html).
@@ -312,49 +315,155 @@ static void serve_file(const struct path *path, const struct kstat *st,
 	out->body = khttpd_body_file(file, r.start, r.length);
 	if (!out->body) {
 		fput(file);
-		reply_error(out, 503, "out of memory, retry later");
+		reply_busy(out, "out of memory, retry later");
 		return;
 	}
 	out->status = status;
 }
 
+/* A listing's scratch starts this small and doubles as the directory needs. */
+#define LISTING_FIRST_ENTRIES	32
+#define LISTING_FIRST_NAMES	1024
+
+/* An entry as read: where its name is in the names, and its type. */
+struct listing_name {
+	u32 off;
+	u8 len;
+	u8 type;
+};
+
+/**
+ * struct listing_ctx - a directory being read for its listing
+ * @ctx: for iterate_dir()
+ * @srv: the server, whose in-flight budget the scratch is charged to
+ * @read: the entries read so far, @n of @read_cap
+ * @names: their names, end to end, @names_used of @names_cap bytes
+ * @n: entries read
+ * @read_cap: room in @read
+ * @names_used: bytes in @names
+ * @names_cap: room in @names
+ * @max: entries to read at most (listing_max_entries)
+ * @err: -EBUSY (over the budget) or -ENOMEM if reading stopped for it
+ * @truncated: the directory has more than @max entries
+ */
 struct listing_ctx {
 	struct dir_context ctx;
-	struct http_dirent *ents;
+	struct khttpd_server *srv;
+	struct listing_name *read;
 	char *names;
-	size_t n, names_used, names_cap;
-	bool too_many;
+	size_t n, read_cap, names_used, names_cap, max;
+	int err;
+	bool truncated;
 };
+
+/* Reserve @bytes of the in-flight budget: false if it would overflow. */
+static bool budget_take(struct khttpd_server *srv, size_t bytes)
+{
+	if (atomic64_add_return(bytes, &srv->inflight_bytes) >
+	    srv->cfg.max_inflight_bytes) {
+		atomic64_sub(bytes, &srv->inflight_bytes);
+		return false;
+	}
+	return true;
+}
+
+static void budget_give(struct khttpd_server *srv, size_t bytes)
+{
+	atomic64_sub(bytes, &srv->inflight_bytes);
+}
+
+/* @n elements of @size bytes, charged; NULL with lc->err set if not. */
+static void *scratch_alloc(struct listing_ctx *lc, size_t n, size_t size)
+{
+	void *p;
+
+	if (!budget_take(lc->srv, n * size)) {
+		lc->err = -EBUSY;
+		return NULL;
+	}
+	p = kvmalloc_array(n, size, GFP_KERNEL);
+	if (!p) {
+		budget_give(lc->srv, n * size);
+		lc->err = -ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+static void scratch_free(struct listing_ctx *lc, void *p, size_t n,
+			 size_t size)
+{
+	if (!p)
+		return;
+	kvfree(p);
+	budget_give(lc->srv, n * size);
+}
+
+/*
+ * Room for @more elements after the @used of *@p (*@cap elements of @size
+ * bytes): doubles, from @first, to at most @limit (>= @used + @more).
+ */
+static bool scratch_grow(struct listing_ctx *lc, void **p, size_t *cap,
+			 size_t used, size_t more, size_t size, size_t first,
+			 size_t limit)
+{
+	size_t want = min(max3(first, 2 * *cap, used + more), limit);
+	void *q;
+
+	if (used + more <= *cap)
+		return true;
+	q = scratch_alloc(lc, want, size);
+	if (!q)
+		return false;
+	if (used)
+		memcpy(q, *p, used * size);
+	scratch_free(lc, *p, *cap, size);
+	*p = q;
+	*cap = want;
+	return true;
+}
 
 static bool listing_actor(struct dir_context *ctx, const char *name,
 			  int len, loff_t off, u64 ino, unsigned int type)
 {
 	struct listing_ctx *lc = container_of(ctx, struct listing_ctx, ctx);
+	struct listing_name *e;
 
 	if ((len == 1 && name[0] == '.') ||
 	    (len == 2 && name[0] == '.' && name[1] == '.'))
 		return true;
-	if (lc->n == LISTING_MAX_ENTRIES ||
-	    lc->names_used + len > lc->names_cap) {
-		lc->too_many = true;
+	if (len < 1 || len > NAME_MAX)
+		return true;		/* no lookup could find it */
+	if (lc->n == lc->max) {
+		lc->truncated = true;
 		return false;
 	}
+	if (!scratch_grow(lc, (void **)&lc->read, &lc->read_cap, lc->n, 1,
+			  sizeof(*lc->read), LISTING_FIRST_ENTRIES, lc->max) ||
+	    !scratch_grow(lc, (void **)&lc->names, &lc->names_cap,
+			  lc->names_used, len, 1, LISTING_FIRST_NAMES,
+			  SIZE_MAX))
+		return false;
 	memcpy(lc->names + lc->names_used, name, len);
-	lc->ents[lc->n].name = lc->names + lc->names_used;
-	lc->ents[lc->n].name_len = len;
-	lc->ents[lc->n].is_dir = type == DT_DIR;
+	e = &lc->read[lc->n++];
+	e->off = lc->names_used;
+	e->len = len;
+	e->type = type;
 	lc->names_used += len;
-	lc->n++;
 	return true;
 }
 
-/* Size, mtime and kind of each entry; entries that vanished are dropped. */
-static void listing_stat(struct dentry *dir, struct listing_ctx *lc)
+/*
+ * Size, mtime and kind of each of the @n entries; those that vanished are
+ * dropped.  Return: the entries kept.
+ */
+static size_t listing_stat(struct dentry *dir, struct http_dirent *ents,
+			   size_t n)
 {
 	size_t i, kept = 0;
 
-	for (i = 0; i < lc->n; i++) {
-		struct http_dirent *e = &lc->ents[i];
+	for (i = 0; i < n; i++) {
+		struct http_dirent *e = &ents[i];
 		struct dentry *d;
 		struct inode *inode;
 
@@ -366,54 +475,119 @@ static void listing_stat(struct dentry *dir, struct listing_ctx *lc)
 			e->is_dir = S_ISDIR(inode->i_mode);
 			e->size = i_size_read(inode);
 			e->mtime = inode->i_mtime.tv_sec;
-			lc->ents[kept++] = *e;
+			ents[kept++] = *e;
 		}
 		dput(d);
 		cond_resched();
 	}
-	lc->n = kept;
+	return kept;
 }
 
-static void serve_listing(const struct path *path, const char *rel,
-			  size_t rel_len, struct khttpd_static_reply *out)
+static void reply_listing_error(struct khttpd_static_reply *out, int err)
 {
-	struct listing_ctx lc = { .ctx.actor = listing_actor };
+	if (err == -EBUSY)
+		reply_busy(out, "the listing would exceed max_inflight_mb, retry later");
+	else if (err == -ENOMEM)
+		reply_busy(out, "out of memory, retry later");
+	else if (err == -ENOENT || err == -EACCES || err == -EPERM)
+		reply_lookup_error(out, err);
+	else
+		reply_error(out, 403, "cannot read the directory");
+}
+
+/*
+ * The page of a directory: at most listing_max_entries of its entries,
+ * read into scratch that grows with it; the page is charged to the
+ * in-flight budget until its last sender lets it go, the scratch while it
+ * lives, and either over the budget is 503.
+ */
+static struct khttpd_body *listing_build(struct khttpd_server *srv,
+					 const struct path *path,
+					 const char *rel, size_t rel_len,
+					 int *errp)
+{
+	struct listing_ctx lc = {
+		.ctx.actor = listing_actor,
+		.srv = srv,
+		.max = srv->cfg.listing_max_entries,
+	};
+	struct khttpd_body *body = NULL;
+	struct http_dirent *ents = NULL;
 	struct file *dir;
+	size_t i, n = 0, ents_cap = 0;
 	long len;
 	int err;
 
-	lc.ents = kvcalloc(LISTING_MAX_ENTRIES, sizeof(*lc.ents), GFP_KERNEL);
-	lc.names_cap = LISTING_MAX_ENTRIES * 64;
-	lc.names = kvmalloc(lc.names_cap, GFP_KERNEL);
 	dir = dentry_open(path, O_RDONLY | O_DIRECTORY, current_cred());
-	if (!lc.ents || !lc.names || IS_ERR(dir)) {
-		reply_error(out, IS_ERR(dir) ? 403 : 503,
-			    IS_ERR(dir) ? "cannot open the directory"
-					: "out of memory, retry later");
-		goto out;
+	if (IS_ERR(dir)) {
+		*errp = PTR_ERR(dir);
+		return NULL;
 	}
-	err = iterate_dir(dir, &lc.ctx);
+	err = iterate_dir(dir, &lc.ctx) ?: lc.err;
 	fput(dir);
-	if (err || lc.too_many) {
-		reply_error(out, 403, err ? "cannot read the directory"
-					  : "the directory is too large to list");
+	if (!err) {
+		n = lc.n;
+		ents_cap = max_t(size_t, n, 1);
+		ents = scratch_alloc(&lc, ents_cap, sizeof(*ents));
+		err = lc.err;
+	}
+	if (err)
+		goto out;
+	for (i = 0; i < n; i++)
+		ents[i] = (struct http_dirent){
+			.name = lc.names + lc.read[i].off,
+			.name_len = lc.read[i].len,
+			.is_dir = lc.read[i].type == DT_DIR,
+		};
+	scratch_free(&lc, lc.read, lc.read_cap, sizeof(*lc.read));
+	lc.read = NULL;
+	n = listing_stat(path->dentry, ents, n);
+	http_dirent_sort(ents, n);
+	len = http_listing_format(NULL, 0, rel, rel_len, ents, n,
+				  lc.truncated);
+	err = -ENOMEM;
+	if (len <= 0)
+		goto out;
+	err = -EBUSY;
+	if (!budget_take(srv, len))
+		goto out;
+	err = -ENOMEM;
+	body = khttpd_body_alloc(len);
+	if (!body) {
+		budget_give(srv, len);
 		goto out;
 	}
-	listing_stat(path->dentry, &lc);
-	http_dirent_sort(lc.ents, lc.n);
-	len = http_listing_format(NULL, 0, rel, rel_len, lc.ents, lc.n, false);
-	out->body = len > 0 ? khttpd_body_alloc(len) : NULL;
+	http_listing_format(body->data, len, rel, rel_len, ents, n,
+			    lc.truncated);
+	/* The reservation becomes the body's charge. */
+	khttpd_body_charge(body, &srv->inflight_bytes);
+	budget_give(srv, len);
+	err = 0;
+out:
+	scratch_free(&lc, ents, ents_cap, sizeof(*ents));
+	scratch_free(&lc, lc.read, lc.read_cap, sizeof(*lc.read));
+	scratch_free(&lc, lc.names, lc.names_cap, 1);
+	*errp = err;
+	return body;
+}
+
+static void serve_listing(struct khttpd_server *srv, const struct path *path,
+			  const char *rel, size_t rel_len,
+			  struct khttpd_static_reply *out)
+{
+	int err;
+
+	if (!srv->cfg.listing_max_entries) {
+		reply_error(out, 403, "directory listings are disabled");
+		return;
+	}
+	out->body = listing_build(srv, path, rel, rel_len, &err);
 	if (!out->body) {
-		reply_error(out, 503, "out of memory, retry later");
-		goto out;
+		reply_listing_error(out, err);
+		return;
 	}
-	http_listing_format(out->body->data, len, rel, rel_len, lc.ents, lc.n,
-			    false);
 	out->status = 200;
 	out->type = "text/html; charset=utf-8";
-out:
-	kvfree(lc.names);
-	kvfree(lc.ents);
 }
 
 static void serve_directory(struct khttpd_server *srv, struct path *path,
@@ -444,7 +618,7 @@ static void serve_directory(struct khttpd_server *srv, struct path *path,
 	}
 	if (index_only)
 		return;			/* the caller answers "/" itself */
-	serve_listing(path, rel, info->len, out);
+	serve_listing(srv, path, rel, info->len, out);
 }
 
 /* The path and query of the request-target. */
@@ -502,7 +676,7 @@ static void serve(struct khttpd_server *srv, const char *buf,
 	}
 	rel = kmalloc(HTTP_PATH_MAX, GFP_KERNEL);
 	if (!rel) {
-		reply_error(out, 503, "out of memory, retry later");
+		reply_busy(out, "out of memory, retry later");
 		return;
 	}
 	err = http_path_to_relative(path_s, path_len, rel, HTTP_PATH_MAX,

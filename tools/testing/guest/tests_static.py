@@ -2,8 +2,9 @@
 """Static files from docroot=: path safety, types, validators, ranges,
 listings, large files from ramfs and tmpfs (sendpage, and tmpfs holes by
 copy), rmmod during a transfer; files read as nobody, pseudo filesystems
-refused."""
+refused, listings capped and charged."""
 import hashlib
+import json
 import time
 
 from common import HttpConn, check, check_common_headers, get
@@ -314,3 +315,85 @@ def test_static_pseudo_filesystems_refused(ctx):
     finally:
         ctx.guest.run("umount %s/proc; umount %s/sys; rmdir %s/proc %s/sys"
                       % ((ROOT,) * 4))
+
+
+# ---- listings: capped, charged, cached -------------------------------------
+
+def _make_dir(ctx, name, count, width=0):
+    """@name under the docroot with files 1..@count, names padded with 'x'
+    to @width bytes."""
+    if _state.get(name) == (count, width):
+        return
+    ctx.guest.run(
+        "set -e; rm -rf %s/%s; mkdir -p %s/%s; cd %s/%s; "
+        "awk 'BEGIN { p = sprintf(\"%%%ds\", \"\"); gsub(/ /, \"x\", p); "
+        "for (i = 1; i <= %d; i++) print \"f\" i \"-\" p }' | xargs touch"
+        % (ROOT, name, ROOT, name, ROOT, name, width, count),
+        timeout=300, check=True)
+    _state[name] = (count, width)
+
+
+def _rows(body):
+    """Entries of a listing page, the "../" row not counted."""
+    return body.count(b'<tr><td><a href="') - body.count(b'href="../"')
+
+
+def stats(ctx):
+    return json.loads(get(ctx, "/stats").body)
+
+
+def _wait_inflight_zero(ctx, timeout=15):
+    deadline = time.monotonic() + timeout * ctx.slow
+    while time.monotonic() < deadline:
+        if stats(ctx)["compute"]["inflight_bytes"] == 0:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_static_listing_cap_truncates(ctx):
+    setup(ctx)
+    _make_dir(ctx, "n50", 50)
+    _make_dir(ctx, "n51", 51)
+    ctx.ensure_loaded(ARGS + " listing_max_entries=50")
+    r = get(ctx, "/n50/")
+    check(r.status == 200 and _rows(r.body) == 50, "n50: %d, %d rows" %
+          (r.status, _rows(r.body)))
+    check(b"Truncated" not in r.body, "n50 said truncated")
+    r = get(ctx, "/n51/")
+    check(r.status == 200 and _rows(r.body) == 50, "n51: %d, %d rows, "
+          "want 200 and 50" % (r.status, _rows(r.body)))
+    check(b"<p>Truncated: the directory has more entries than the 50 "
+          b"listed.</p>" in r.body, "n51: no truncation note")
+    check(r.body.endswith(b"</body></html>\n"), "n51: page end")
+    ctx.ensure_loaded(ARGS)
+
+
+def test_static_listing_charged_and_released(ctx):
+    setup(ctx)
+    _make_dir(ctx, "wide", 2500, 200)   # a page of about 1.3 MB
+    check(_wait_inflight_zero(ctx), "inflight_bytes not 0 to begin with")
+    # A reader that stops after the head holds the page.
+    c = HttpConn(ctx, timeout=30)
+    c.sock.setsockopt(__import__("socket").SOL_SOCKET,
+                      __import__("socket").SO_RCVBUF, 4096)
+    c.send(b"GET /wide/ HTTP/1.1\r\nHost: t\r\n\r\n")
+    head = c.read_response(head_only=True)
+    length = int(head.header("content-length"))
+    check(head.status == 200 and length > 1 << 20, "wide: %d, %d bytes" %
+          (head.status, length))
+    held = stats(ctx)["compute"]["inflight_bytes"]
+    check(held >= length, "a listing being sent is not charged: "
+          "inflight_bytes %d, page %d bytes" % (held, length))
+    c.close()
+    check(_wait_inflight_zero(ctx), "inflight_bytes not back to 0: %d" %
+          stats(ctx)["compute"]["inflight_bytes"])
+    # A page that does not fit the budget is refused, and nothing stays.
+    ctx.ensure_loaded(ARGS + " max_inflight_mb=1")
+    r = get(ctx, "/wide/")
+    check(r.status == 503 and r.header("retry-after") == "1",
+          "over the budget: %d, want 503 with Retry-After" % r.status)
+    check(get(ctx, "/dir/").status == 200, "a small listing still fits")
+    check(_wait_inflight_zero(ctx), "inflight_bytes not back to 0: %d" %
+          stats(ctx)["compute"]["inflight_bytes"])
+    ctx.ensure_loaded(ARGS)
