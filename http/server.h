@@ -19,6 +19,7 @@
 #include "http/proto/parser.h"
 
 struct cred;
+struct khttpd_listings;
 
 /**
  * struct khttpd_config - the module parameters, fixed at load time
@@ -76,6 +77,7 @@ struct khttpd_config {
  * @stopping: unload has begun
  * @docroot: the document root (static.c), if @has_docroot
  * @docroot_cred: the credentials of @cfg.docroot_uid (static.c)
+ * @listings: the directory listings made in the last second (static.c)
  * @has_docroot: files are served
  */
 struct khttpd_server {
@@ -94,6 +96,7 @@ struct khttpd_server {
 	bool stopping;
 	struct path docroot;
 	const struct cred *docroot_cred;
+	struct khttpd_listings *listings;
 	bool has_docroot;
 };
 

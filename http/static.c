@@ -30,9 +30,11 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/stat.h>
 #include <linux/timekeeping.h>
 #include <linux/uidgid.h>
+#include <linux/workqueue.h>
 
 #include "http/proto/conditional.h"
 #include "http/server.h"
@@ -121,20 +123,182 @@ static const struct cred *unprivileged_cred(u32 uid, u32 gid)
 	return cred;
 }
 
+/* Listings are kept this long, in at most this many slots. */
+#define LISTING_CACHE_TTL	HZ
+#define LISTING_CACHE_SLOTS	8
+
+/**
+ * struct listing_slot - a listing made less than LISTING_CACHE_TTL ago
+ * @body: the page, still charged to the in-flight budget; NULL: free slot
+ * @rel: the directory's relative name as requested (the page's title)
+ * @rel_len: its length
+ * @dev: the directory's device ...
+ * @ino: ... and inode number ...
+ * @mtime: ... and modification time ...
+ * @ctime: ... and change time, when the page was made: a name added,
+ *         removed or renamed, or a change of the directory's mode or
+ *         owner, changes one of them
+ * @expires: jiffies from which the page is not served again
+ */
+struct listing_slot {
+	struct khttpd_body *body;
+	char *rel;
+	size_t rel_len;
+	dev_t dev;
+	u64 ino;
+	struct timespec64 mtime;
+	struct timespec64 ctime;
+	unsigned long expires;
+};
+
+/**
+ * struct khttpd_listings - the listings made in the last LISTING_CACHE_TTL
+ * @lock: protects @slot
+ * @slot: the listings
+ * @reap: drops expired listings, so that their charge goes back
+ */
+struct khttpd_listings {
+	spinlock_t lock;
+	struct listing_slot slot[LISTING_CACHE_SLOTS];
+	struct delayed_work reap;
+};
+
+static bool slot_is(const struct listing_slot *s, const struct kstat *st,
+		    const char *rel, size_t rel_len)
+{
+	return s->body && s->dev == st->dev && s->ino == st->ino &&
+	       s->rel_len == rel_len && !memcmp(s->rel, rel, rel_len);
+}
+
+/* The page of the directory @st at @rel if made recently, or NULL. */
+static struct khttpd_body *listings_get(struct khttpd_listings *ls,
+					const struct kstat *st,
+					const char *rel, size_t rel_len)
+{
+	struct khttpd_body *body = NULL;
+	size_t i;
+
+	spin_lock(&ls->lock);
+	for (i = 0; i < LISTING_CACHE_SLOTS; i++) {
+		struct listing_slot *s = &ls->slot[i];
+
+		if (slot_is(s, st, rel, rel_len) &&
+		    timespec64_equal(&s->mtime, &st->mtime) &&
+		    timespec64_equal(&s->ctime, &st->ctime) &&
+		    time_before(jiffies, s->expires)) {
+			body = khttpd_body_get(s->body);
+			break;
+		}
+	}
+	spin_unlock(&ls->lock);
+	return body;
+}
+
+/*
+ * Keep @body, the page of @st at @rel, for LISTING_CACHE_TTL: in the slot
+ * of an older page of the same, else a free slot, else the slot closest
+ * to expiry.
+ */
+static void listings_put(struct khttpd_listings *ls, const struct kstat *st,
+			 const char *rel, size_t rel_len,
+			 struct khttpd_body *body)
+{
+	char *key = kmemdup(rel, rel_len + 1, GFP_KERNEL);
+	struct listing_slot *s, *victim = NULL;
+	struct listing_slot old;
+	size_t i;
+
+	if (!key)
+		return;			/* not kept: no harm */
+	spin_lock(&ls->lock);
+	for (i = 0; i < LISTING_CACHE_SLOTS; i++) {
+		s = &ls->slot[i];
+		if (slot_is(s, st, rel, rel_len)) {
+			victim = s;
+			break;
+		}
+		if (!victim || (victim->body &&
+				(!s->body ||
+				 time_before(s->expires, victim->expires))))
+			victim = s;
+	}
+	old = *victim;
+	*victim = (struct listing_slot){
+		.body = khttpd_body_get(body),
+		.rel = key,
+		.rel_len = rel_len,
+		.dev = st->dev,
+		.ino = st->ino,
+		.mtime = st->mtime,
+		.ctime = st->ctime,
+		.expires = jiffies + LISTING_CACHE_TTL,
+	};
+	spin_unlock(&ls->lock);
+	khttpd_body_put(old.body);
+	kfree(old.rel);
+	schedule_delayed_work(&ls->reap, LISTING_CACHE_TTL);
+}
+
+/* Empty the slots that have expired, or all; true if some are left. */
+static bool listings_drop(struct khttpd_listings *ls, bool all,
+			  unsigned long *next)
+{
+	struct khttpd_body *body[LISTING_CACHE_SLOTS];
+	char *rel[LISTING_CACHE_SLOTS];
+	bool left = false;
+	size_t i, n = 0;
+
+	spin_lock(&ls->lock);
+	for (i = 0; i < LISTING_CACHE_SLOTS; i++) {
+		struct listing_slot *s = &ls->slot[i];
+
+		if (!s->body)
+			continue;
+		if (all || !time_before(jiffies, s->expires)) {
+			body[n] = s->body;
+			rel[n++] = s->rel;
+			*s = (struct listing_slot){};
+		} else if (!left || time_before(s->expires, *next)) {
+			*next = s->expires;
+			left = true;
+		}
+	}
+	spin_unlock(&ls->lock);
+	for (i = 0; i < n; i++) {
+		khttpd_body_put(body[i]);
+		kfree(rel[i]);
+	}
+	return left;
+}
+
+static void listings_reap(struct work_struct *work)
+{
+	struct khttpd_listings *ls = container_of(to_delayed_work(work),
+						  struct khttpd_listings,
+						  reap);
+	unsigned long next;
+
+	if (listings_drop(ls, false, &next))
+		schedule_delayed_work(&ls->reap,
+				      max_t(long, (long)(next - jiffies), 1));
+}
+
 /**
  * khttpd_static_init() - open the document root
  * @srv: the server, with its configuration
  * @docroot: absolute path of a directory, or "" to serve no files
  *
  * Prepares the credentials files are read with (@srv->cfg.docroot_uid and
- * docroot_gid, neither 0) and opens @docroot (as root: its ancestors need
- * not be searchable by that user, but it must be, to serve anything).
+ * docroot_gid, neither 0) and the cache of listings, and opens @docroot
+ * (as root: its ancestors need not be searchable by that user, but it
+ * must be, to serve anything).
  *
  * Return: 0; -EINVAL for a relative path, a docroot on a pseudo filesystem
  * or a uid or gid of 0 or unmapped; -ENOMEM; or the lookup's error.
  */
 int khttpd_static_init(struct khttpd_server *srv, const char *docroot)
 {
+	struct khttpd_listings *ls;
 	const struct cred *cred;
 	int err;
 
@@ -144,9 +308,16 @@ int khttpd_static_init(struct khttpd_server *srv, const char *docroot)
 		pr_err("docroot=%s is not an absolute path\n", docroot);
 		return -EINVAL;
 	}
+	ls = kzalloc(sizeof(*ls), GFP_KERNEL);
+	if (!ls)
+		return -ENOMEM;
+	spin_lock_init(&ls->lock);
+	INIT_DELAYED_WORK(&ls->reap, listings_reap);
 	cred = unprivileged_cred(srv->cfg.docroot_uid, srv->cfg.docroot_gid);
-	if (IS_ERR(cred))
-		return PTR_ERR(cred);
+	if (IS_ERR(cred)) {
+		err = PTR_ERR(cred);
+		goto err_listings;
+	}
 	err = kern_path(docroot, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
 			&srv->docroot);
 	if (err) {
@@ -159,6 +330,7 @@ int khttpd_static_init(struct khttpd_server *srv, const char *docroot)
 		goto err_path;
 	}
 	srv->docroot_cred = cred;
+	srv->listings = ls;
 	srv->has_docroot = true;
 	return 0;
 
@@ -166,16 +338,26 @@ err_path:
 	path_put(&srv->docroot);
 err_cred:
 	put_cred(cred);
+err_listings:
+	kfree(ls);
 	return err;
 }
 
 /**
  * khttpd_static_exit() - let go of the document root
  * @srv: the server, no longer serving requests
+ *
+ * Drops the listings kept, returning their charge, and the credentials.
  */
 void khttpd_static_exit(struct khttpd_server *srv)
 {
+	unsigned long next;
+
 	if (srv->has_docroot) {
+		cancel_delayed_work_sync(&srv->listings->reap);
+		listings_drop(srv->listings, true, &next);
+		kfree(srv->listings);
+		srv->listings = NULL;
 		path_put(&srv->docroot);
 		put_cred(srv->docroot_cred);
 		srv->docroot_cred = NULL;
@@ -197,8 +379,8 @@ static void reply_busy(struct khttpd_static_reply *out, const char *reason)
 }
 
 /*
- * What the user files are read as may do with it: read a file; read and
- * search a directory (to list it, or to find its index.html).
+ * 0 if docroot_uid (the current credentials) may read the file, or read
+ * and search the directory (to list it, or to find its index.html).
  */
 static int may_serve(const struct path *path, const struct kstat *st)
 {
@@ -571,9 +753,10 @@ out:
 	return body;
 }
 
+/* The page of @path: made less than LISTING_CACHE_TTL ago, or now. */
 static void serve_listing(struct khttpd_server *srv, const struct path *path,
-			  const char *rel, size_t rel_len,
-			  struct khttpd_static_reply *out)
+			  const struct kstat *st, const char *rel,
+			  size_t rel_len, struct khttpd_static_reply *out)
 {
 	int err;
 
@@ -581,32 +764,38 @@ static void serve_listing(struct khttpd_server *srv, const struct path *path,
 		reply_error(out, 403, "directory listings are disabled");
 		return;
 	}
-	out->body = listing_build(srv, path, rel, rel_len, &err);
+	out->body = listings_get(srv->listings, st, rel, rel_len);
 	if (!out->body) {
-		reply_listing_error(out, err);
-		return;
+		out->body = listing_build(srv, path, rel, rel_len, &err);
+		if (!out->body) {
+			reply_listing_error(out, err);
+			return;
+		}
+		listings_put(srv->listings, st, rel, rel_len, out->body);
 	}
 	out->status = 200;
 	out->type = "text/html; charset=utf-8";
 }
 
 static void serve_directory(struct khttpd_server *srv, struct path *path,
-			    char *rel, const struct http_path_info *info,
+			    const struct kstat *st, char *rel,
+			    const struct http_path_info *info,
 			    const char *buf, const struct http_request *req,
 			    bool index_only, struct khttpd_static_reply *out)
 {
 	struct path index;
-	struct kstat st;
+	struct kstat ist;
 	int err;
 
 	err = vfs_path_lookup(path->dentry, path->mnt, "index.html",
 			      LOOKUP_FOLLOW | LOOKUP_BENEATH, &index);
 	if (!err) {
-		err = vfs_getattr(&index, &st, STATX_BASIC_STATS,
+		err = vfs_getattr(&index, &ist, STATX_BASIC_STATS,
 				  AT_STATX_SYNC_AS_STAT);
-		if (!err && S_ISREG(st.mode) && !on_pseudo_fs(&index) &&
-		    !may_serve(&index, &st))
-			serve_file(&index, &st, "index.html", 10, buf, req, out);
+		if (!err && S_ISREG(ist.mode) && !on_pseudo_fs(&index) &&
+		    !may_serve(&index, &ist))
+			serve_file(&index, &ist, "index.html", 10, buf, req,
+				   out);
 		else
 			reply_error(out, 403, "index.html is not readable");
 		path_put(&index);
@@ -618,7 +807,7 @@ static void serve_directory(struct khttpd_server *srv, struct path *path,
 	}
 	if (index_only)
 		return;			/* the caller answers "/" itself */
-	serve_listing(srv, path, rel, info->len, out);
+	serve_listing(srv, path, st, rel, info->len, out);
 }
 
 /* The path and query of the request-target. */
@@ -702,8 +891,8 @@ static void serve(struct khttpd_server *srv, const char *buf,
 	else if (S_ISDIR(st.mode) && info.len && !info.trailing_slash)
 		redirect_to_slash(rel, info.len, query, query_len, out);
 	else if (S_ISDIR(st.mode))
-		serve_directory(srv, &path, rel, &info, buf, req, index_only,
-				out);
+		serve_directory(srv, &path, &st, rel, &info, buf, req,
+				index_only, out);
 	else if (info.trailing_slash)
 		reply_error(out, 404, "no such directory");
 	else

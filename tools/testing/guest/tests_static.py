@@ -2,9 +2,10 @@
 """Static files from docroot=: path safety, types, validators, ranges,
 listings, large files from ramfs and tmpfs (sendpage, and tmpfs holes by
 copy), rmmod during a transfer; files read as nobody, pseudo filesystems
-refused, listings capped and charged."""
+refused, listings capped, charged and cached."""
 import hashlib
 import json
+import re
 import time
 
 from common import HttpConn, check, check_common_headers, get
@@ -397,3 +398,136 @@ def test_static_listing_charged_and_released(ctx):
     check(_wait_inflight_zero(ctx), "inflight_bytes not back to 0: %d" %
           stats(ctx)["compute"]["inflight_bytes"])
     ctx.ensure_loaded(ARGS)
+
+
+# What khttpd allocates (kmalloc, kvmalloc, vmalloc; kprobes and the
+# kmem:kmalloc event) for each of two requests made back to back in the
+# guest (busybox wget), between trace markers that also time them.
+TRACE = r"""
+T=/sys/kernel/tracing
+[ -e $T/kprobe_events ] || mount -t tracefs nodev $T
+cd $T || exit 1
+echo 0 > tracing_on
+echo 0 > events/enable
+echo > kprobe_events
+echo 'p:kh_kv kvmalloc_node size=%%di:u64 caller=+0($stack):symbol' \
+	>> kprobe_events || exit 1
+echo 'p:kh_v __vmalloc size=%%di:u64 caller=+0($stack):symbol' \
+	>> kprobe_events || exit 1
+echo 40960 > buffer_size_kb
+echo 1 > events/kprobes/enable
+for e in kmalloc kmalloc_node; do
+	[ ! -e events/kmem/$e ] || echo 1 > events/kmem/$e/enable
+done
+echo > trace
+echo 1 > tracing_on
+for i in 1 2; do
+	echo kh-start > trace_marker
+	wget -q -O /dev/null http://127.0.0.1:8081%s
+	echo kh-end > trace_marker
+done
+echo 0 > tracing_on
+cat trace
+echo 0 > events/enable
+echo > kprobe_events
+echo > trace
+echo 1408 > buffer_size_kb
+"""
+
+
+def _traced_requests(ctx, path):
+    """[(bytes, {function: bytes}, seconds)] for two requests of @path, or
+    None without kprobes."""
+    rc, out = ctx.guest.run(TRACE % path, timeout=300)
+    if rc != 0 or "kh-start" not in out:
+        return None
+    reqs, cur = [], None
+    for line in out.splitlines():
+        m = re.search(r" (\d+\.\d+): tracing_mark_write: kh-(start|end)",
+                      line)
+        if m:
+            if m.group(2) == "start":
+                cur = [0, {}, float(m.group(1))]
+            else:
+                cur[2] = float(m.group(1)) - cur[2]
+                reqs.append(tuple(cur))
+                cur = None
+            continue
+        m = (re.search(r"kh_k?v: .* size=(\d+) caller=(\w+)\S* \[khttpd\]",
+                       line) or
+             re.search(r"kmalloc(?:_node)?: call_site=(\w+)\S* \[khttpd\]"
+                       r".* bytes_alloc=(\d+)", line))
+        if m and cur is not None:
+            size, fn = ((int(m.group(1)), m.group(2)) if "kh_" in line
+                        else (int(m.group(2)), m.group(1)))
+            cur[0] += size
+            cur[1][fn] = cur[1].get(fn, 0) + size
+    return reqs
+
+
+# Seconds each of @count requests takes in the guest (wget, between trace
+# markers), @pause seconds apart.
+TIMES = r"""
+T=/sys/kernel/tracing
+[ -e $T/trace_marker ] || mount -t tracefs nodev $T
+cd $T || exit 1
+echo 0 > tracing_on
+echo 0 > events/enable
+echo > trace
+echo 1 > tracing_on
+for i in $(seq %d); do
+	echo kh-start > trace_marker
+	wget -q -O /dev/null http://127.0.0.1:8081%s
+	echo kh-end > trace_marker
+	sleep %s
+done
+echo 0 > tracing_on
+cat trace
+echo > trace
+"""
+
+
+def _guest_times(ctx, path, count, pause):
+    rc, out = ctx.guest.run(TIMES % (count, path, pause), timeout=300)
+    check(rc == 0, "timing %s: %s" % (path, out[-300:]))
+    marks = [float(m.group(1)) for m in re.finditer(
+        r" (\d+\.\d+): tracing_mark_write: kh-", out)]
+    return [b - a for a, b in zip(marks[::2], marks[1::2])]
+
+
+def test_static_listing_cost(ctx):
+    """Allocation and time of listings of 2 and of 10,000 entries, made and
+    from the cache (the figures of Documentation/static-files.md); then
+    10,001 entries."""
+    setup(ctx)
+    _make_dir(ctx, "m10k", 10000)
+    ctx.guest.run("rm -f %s/m10k/extra" % ROOT)
+    traced = {}
+    for path in ("/dir/", "/m10k/"):
+        r = get(ctx, path)
+        check(r.status == 200, "%s: %d" % (path, r.status))
+        print("# listing %s: page %d bytes" % (path, len(r.body)))
+        time.sleep(1.5)                 # the kept page has expired
+        traced[path] = _traced_requests(ctx, path)
+        for i, (total, where, secs) in enumerate(traced[path] or []):
+            print("#   request %d: %d bytes allocated by khttpd: %s" %
+                  (i + 1, total, ", ".join("%s %d" % kv for kv in
+                                           sorted(where.items()))))
+        for what, pause in (("1.2 s apart", "1.2"), ("back to back", "0")):
+            times = sorted(_guest_times(ctx, path, 7, pause))
+            print("#   7 requests %s: median %.3f s (%s)" %
+                  (what, times[3], " ".join("%.3f" % t for t in times)))
+            time.sleep(1.5)
+    small = traced["/dir/"]
+    if small is not None:
+        check(small[0][0] < 64 << 10, "a listing of 2 entries allocates %d "
+              "bytes" % small[0][0])
+        check("scratch_alloc" not in small[1][1],
+              "the second listing was made again, not kept")
+    check(_rows(get(ctx, "/m10k/").body) == 10000, "10,000 listed")
+    ctx.guest.run("touch %s/m10k/extra" % ROOT, check=True)
+    r = get(ctx, "/m10k/")
+    check(r.status == 200 and _rows(r.body) == 10000 and
+          b"Truncated" in r.body, "10,001 entries: %d, %d rows" %
+          (r.status, _rows(r.body)))
+    ctx.guest.run("rm -f %s/m10k/extra" % ROOT)
