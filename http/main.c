@@ -91,6 +91,19 @@ static char docroot[256];
 module_param_string(docroot, docroot, sizeof(docroot), 0444);
 MODULE_PARM_DESC(docroot, "absolute path of the files to serve (none)");
 
+static uint docroot_uid = 65534;
+module_param(docroot_uid, uint, 0444);
+MODULE_PARM_DESC(docroot_uid, "user the files are read as, not 0 (65534)");
+
+static uint docroot_gid = 65534;
+module_param(docroot_gid, uint, 0444);
+MODULE_PARM_DESC(docroot_gid, "group the files are read as, not 0 (65534)");
+
+static uint listing_max_entries = 10000;
+module_param(listing_max_entries, uint, 0444);
+MODULE_PARM_DESC(listing_max_entries,
+		 "entries a directory listing names; 0: no listings (10000)");
+
 static uint cache_mb = 64;
 module_param(cache_mb, uint, 0444);
 MODULE_PARM_DESC(cache_mb, "response cache cap in MiB, 0 disables it (64)");
@@ -195,6 +208,9 @@ static void config_from_params(struct khttpd_config *cfg)
 	cfg->header_timeout = msecs_to_jiffies(max(header_timeout_ms, 1u));
 	cfg->idle_timeout = msecs_to_jiffies(max(idle_timeout_ms, 1u));
 	cfg->send_timeout = msecs_to_jiffies(max(send_timeout_ms, 1u));
+	cfg->docroot_uid = docroot_uid;
+	cfg->docroot_gid = docroot_gid;
+	cfg->listing_max_entries = min(listing_max_entries, 1u << 20);
 	lim.max_request_line = max_request_line;
 	lim.max_header_bytes = max_header_bytes;
 	lim.max_headers = max_headers;

@@ -18,6 +18,9 @@
 #include "http/fib.h"
 #include "http/proto/parser.h"
 
+struct cred;
+struct khttpd_listings;
+
 /**
  * struct khttpd_config - the module parameters, fixed at load time
  * @port: TCP port
@@ -33,6 +36,9 @@
  * @header_timeout: jiffies from a request's first byte to its last header
  * @idle_timeout: jiffies a kept-alive connection may wait for a request
  * @send_timeout: jiffies a response may make no progress
+ * @docroot_uid: the user files are looked up, opened and read as
+ * @docroot_gid: that user's group (and no other)
+ * @listing_max_entries: entries a directory listing names at most
  * @limits: the parser's limits
  */
 struct khttpd_config {
@@ -48,6 +54,9 @@ struct khttpd_config {
 	unsigned long header_timeout;
 	unsigned long idle_timeout;
 	unsigned long send_timeout;
+	u32 docroot_uid;
+	u32 docroot_gid;
+	u32 listing_max_entries;
 	struct http_limits limits;
 };
 
@@ -68,6 +77,8 @@ struct khttpd_config {
  * @stopping: unload has begun
  * @draining: the drain parameter: /healthz 503, no keep-alive
  * @docroot: the document root (static.c), if @has_docroot
+ * @docroot_cred: the credentials of @cfg.docroot_uid (static.c)
+ * @listings: the directory listings made in the last second (static.c)
  * @has_docroot: files are served
  */
 struct khttpd_server {
@@ -86,6 +97,8 @@ struct khttpd_server {
 	bool stopping;
 	bool draining;
 	struct path docroot;
+	const struct cred *docroot_cred;
+	struct khttpd_listings *listings;
 	bool has_docroot;
 };
 

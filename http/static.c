@@ -2,15 +2,21 @@
 /*
  * static.c - files and directory listings from the document root.
  *
- * Path safety comes in two layers.  http_path_to_relative() (path.c)
+ * Path safety comes in three layers.  http_path_to_relative() (path.c)
  * refuses what no file name needs (NUL, backslashes, control bytes, "%2F")
  * and every ".." segment, raw or encoded, and yields a relative name.
  * That name is then looked up with vfs_path_lookup(LOOKUP_BENEATH) from the
  * document root, so that no symlink can lead outside it either: the kernel
- * fails such a walk with -EXDEV.  Both are answered 403.  Only regular
- * files and directories are served, and only when they are readable by
- * everyone (the server runs with kernel credentials, so it serves what an
- * unprivileged user could read, like a web server running as nobody).
+ * fails such a walk with -EXDEV.  Both are answered 403.  And every lookup,
+ * open and directory read is done as an unprivileged user (docroot_uid and
+ * docroot_gid, nobody by default: no other group, no capability), whose
+ * credentials replace the worker's own (root, every capability) for the
+ * whole of khttpd_static_serve(): every directory on the way must be
+ * searchable by that user and the file readable by it, and each
+ * filesystem's and security module's own checks apply, exactly as for a
+ * web server running as nobody.  Only regular files and directories are
+ * served, and nothing from a pseudo filesystem (procfs, sysfs, ...), whose
+ * modes say little about what reading a file reveals.
  *
  * File bodies are struct khttpd_body backed by the open file; conn.c sends
  * them from the page cache (see khttpd_body_file()).
@@ -20,11 +26,16 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/stat.h>
+#include <linux/sched/task.h>
 #include <linux/timekeeping.h>
+#include <linux/uidgid.h>
+#include <linux/workqueue.h>
 
 #include "http/compat.h"
 #include "http/proto/conditional.h"
@@ -36,18 +47,253 @@
 #include "http/proto/response.h"
 #include "http/static.h"
 
-/* A listing names at most this many entries; larger directories are 403. */
-#define LISTING_MAX_ENTRIES 10000
+/* Not in linux/magic.h: defined by the filesystems themselves. */
+#define CONFIGFS_MAGIC		0x62656570
+#define FUSE_CTL_SUPER_MAGIC	0x65735543
+#define MQUEUE_MAGIC		0x19800202
+
+/*
+ * Filesystems whose files are views of the kernel's state, not documents:
+ * their modes say little about what reading them reveals (addresses, other
+ * processes, the server's own kworker), and some have side effects.
+ */
+static const unsigned long pseudo_magic[] = {
+	PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+	SECURITYFS_MAGIC, SELINUX_MAGIC, SMACK_MAGIC, AAFS_MAGIC,
+	CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, RDTGROUP_SUPER_MAGIC,
+	BPF_FS_MAGIC, CONFIGFS_MAGIC, DEVPTS_SUPER_MAGIC, PSTOREFS_MAGIC,
+	EFIVARFS_MAGIC, BINFMTFS_MAGIC, FUSE_CTL_SUPER_MAGIC, MQUEUE_MAGIC,
+	NSFS_MAGIC, BINDERFS_SUPER_MAGIC, USBDEVICE_SUPER_MAGIC,
+	XENFS_SUPER_MAGIC, OPENPROM_SUPER_MAGIC,
+};
+
+static bool on_pseudo_fs(const struct path *path)
+{
+	unsigned long magic = path->dentry->d_sb->s_magic;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pseudo_magic); i++)
+		if (magic == pseudo_magic[i])
+			return true;
+	return false;
+}
+
+/*
+ * The credentials of @uid and @gid: no supplementary group, no capability,
+ * no keyring; the security module's label of a kernel service.  ->user
+ * stays root's: it counts processes for RLIMIT_NPROC, and none is started.
+ */
+static const struct cred *unprivileged_cred(u32 uid, u32 gid)
+{
+	kuid_t kuid = make_kuid(&init_user_ns, uid);
+	kgid_t kgid = make_kgid(&init_user_ns, gid);
+	struct group_info *none;
+	struct cred *cred;
+
+	if (!uid_valid(kuid) || !gid_valid(kgid) ||
+	    uid_eq(kuid, GLOBAL_ROOT_UID) || gid_eq(kgid, GLOBAL_ROOT_GID)) {
+		pr_err("docroot_uid=%u docroot_gid=%u: not an unprivileged user and group\n",
+		       uid, gid);
+		return ERR_PTR(-EINVAL);
+	}
+	cred = prepare_kernel_cred(&init_task);
+	none = groups_alloc(0);
+	if (!cred || !none) {
+		if (cred)
+			put_cred(cred);
+		if (none)
+			put_group_info(none);
+		return ERR_PTR(-ENOMEM);
+	}
+	set_groups(cred, none);
+	put_group_info(none);
+	cred->uid = cred->euid = cred->suid = cred->fsuid = kuid;
+	cred->gid = cred->egid = cred->sgid = cred->fsgid = kgid;
+	cred->cap_inheritable = CAP_EMPTY_SET;
+	cred->cap_permitted = CAP_EMPTY_SET;
+	cred->cap_effective = CAP_EMPTY_SET;
+	cred->cap_bset = CAP_EMPTY_SET;
+	cred->cap_ambient = CAP_EMPTY_SET;
+	return cred;
+}
+
+/* Listings are kept this long, in at most this many slots. */
+#define LISTING_CACHE_TTL	HZ
+#define LISTING_CACHE_SLOTS	8
+
+/**
+ * struct listing_slot - a listing made less than LISTING_CACHE_TTL ago
+ * @body: the page, still charged to the in-flight budget; NULL: free slot
+ * @rel: the directory's relative name as requested (the page's title)
+ * @rel_len: its length
+ * @dev: the directory's device ...
+ * @ino: ... and inode number ...
+ * @mtime: ... and modification time ...
+ * @ctime: ... and change time, when the page was made: a name added,
+ *         removed or renamed, or a change of the directory's mode or
+ *         owner, changes one of them
+ * @expires: jiffies from which the page is not served again
+ */
+struct listing_slot {
+	struct khttpd_body *body;
+	char *rel;
+	size_t rel_len;
+	dev_t dev;
+	u64 ino;
+	struct timespec64 mtime;
+	struct timespec64 ctime;
+	unsigned long expires;
+};
+
+/**
+ * struct khttpd_listings - the listings made in the last LISTING_CACHE_TTL
+ * @lock: protects @slot
+ * @slot: the listings
+ * @reap: drops expired listings, so that their charge goes back
+ */
+struct khttpd_listings {
+	spinlock_t lock;
+	struct listing_slot slot[LISTING_CACHE_SLOTS];
+	struct delayed_work reap;
+};
+
+static bool slot_is(const struct listing_slot *s, const struct kstat *st,
+		    const char *rel, size_t rel_len)
+{
+	return s->body && s->dev == st->dev && s->ino == st->ino &&
+	       s->rel_len == rel_len && !memcmp(s->rel, rel, rel_len);
+}
+
+/* The page of the directory @st at @rel if made recently, or NULL. */
+static struct khttpd_body *listings_get(struct khttpd_listings *ls,
+					const struct kstat *st,
+					const char *rel, size_t rel_len)
+{
+	struct khttpd_body *body = NULL;
+	size_t i;
+
+	spin_lock(&ls->lock);
+	for (i = 0; i < LISTING_CACHE_SLOTS; i++) {
+		struct listing_slot *s = &ls->slot[i];
+
+		if (slot_is(s, st, rel, rel_len) &&
+		    timespec64_equal(&s->mtime, &st->mtime) &&
+		    timespec64_equal(&s->ctime, &st->ctime) &&
+		    time_before(jiffies, s->expires)) {
+			body = khttpd_body_get(s->body);
+			break;
+		}
+	}
+	spin_unlock(&ls->lock);
+	return body;
+}
+
+/*
+ * Keep @body, the page of @st at @rel, for LISTING_CACHE_TTL: in the slot
+ * of an older page of the same, else a free slot, else the slot closest
+ * to expiry.
+ */
+static void listings_put(struct khttpd_listings *ls, const struct kstat *st,
+			 const char *rel, size_t rel_len,
+			 struct khttpd_body *body)
+{
+	char *key = kmemdup(rel, rel_len + 1, GFP_KERNEL);
+	struct listing_slot *s, *victim = NULL;
+	struct listing_slot old;
+	size_t i;
+
+	if (!key)
+		return;			/* not kept: no harm */
+	spin_lock(&ls->lock);
+	for (i = 0; i < LISTING_CACHE_SLOTS; i++) {
+		s = &ls->slot[i];
+		if (slot_is(s, st, rel, rel_len)) {
+			victim = s;
+			break;
+		}
+		if (!victim || (victim->body &&
+				(!s->body ||
+				 time_before(s->expires, victim->expires))))
+			victim = s;
+	}
+	old = *victim;
+	*victim = (struct listing_slot){
+		.body = khttpd_body_get(body),
+		.rel = key,
+		.rel_len = rel_len,
+		.dev = st->dev,
+		.ino = st->ino,
+		.mtime = st->mtime,
+		.ctime = st->ctime,
+		.expires = jiffies + LISTING_CACHE_TTL,
+	};
+	spin_unlock(&ls->lock);
+	khttpd_body_put(old.body);
+	kfree(old.rel);
+	schedule_delayed_work(&ls->reap, LISTING_CACHE_TTL);
+}
+
+/* Empty the slots that have expired, or all; true if some are left. */
+static bool listings_drop(struct khttpd_listings *ls, bool all,
+			  unsigned long *next)
+{
+	struct khttpd_body *body[LISTING_CACHE_SLOTS];
+	char *rel[LISTING_CACHE_SLOTS];
+	bool left = false;
+	size_t i, n = 0;
+
+	spin_lock(&ls->lock);
+	for (i = 0; i < LISTING_CACHE_SLOTS; i++) {
+		struct listing_slot *s = &ls->slot[i];
+
+		if (!s->body)
+			continue;
+		if (all || !time_before(jiffies, s->expires)) {
+			body[n] = s->body;
+			rel[n++] = s->rel;
+			*s = (struct listing_slot){};
+		} else if (!left || time_before(s->expires, *next)) {
+			*next = s->expires;
+			left = true;
+		}
+	}
+	spin_unlock(&ls->lock);
+	for (i = 0; i < n; i++) {
+		khttpd_body_put(body[i]);
+		kfree(rel[i]);
+	}
+	return left;
+}
+
+static void listings_reap(struct work_struct *work)
+{
+	struct khttpd_listings *ls = container_of(to_delayed_work(work),
+						  struct khttpd_listings,
+						  reap);
+	unsigned long next;
+
+	if (listings_drop(ls, false, &next))
+		schedule_delayed_work(&ls->reap,
+				      max_t(long, (long)(next - jiffies), 1));
+}
 
 /**
  * khttpd_static_init() - open the document root
- * @srv: the server
+ * @srv: the server, with its configuration
  * @docroot: absolute path of a directory, or "" to serve no files
  *
- * Return: 0, -EINVAL for a relative path, or the lookup's error.
+ * Prepares the credentials files are read with (@srv->cfg.docroot_uid and
+ * docroot_gid, neither 0) and the cache of listings, and opens @docroot
+ * (as root: its ancestors need not be searchable by that user, but it
+ * must be, to serve anything).
+ *
+ * Return: 0; -EINVAL for a relative path, a docroot on a pseudo filesystem
+ * or a uid or gid of 0 or unmapped; -ENOMEM; or the lookup's error.
  */
 int khttpd_static_init(struct khttpd_server *srv, const char *docroot)
 {
+	struct khttpd_listings *ls;
+	const struct cred *cred;
 	int err;
 
 	if (!docroot[0])
@@ -56,24 +302,60 @@ int khttpd_static_init(struct khttpd_server *srv, const char *docroot)
 		pr_err("docroot=%s is not an absolute path\n", docroot);
 		return -EINVAL;
 	}
+	ls = kzalloc(sizeof(*ls), GFP_KERNEL);
+	if (!ls)
+		return -ENOMEM;
+	spin_lock_init(&ls->lock);
+	INIT_DELAYED_WORK(&ls->reap, listings_reap);
+	cred = unprivileged_cred(srv->cfg.docroot_uid, srv->cfg.docroot_gid);
+	if (IS_ERR(cred)) {
+		err = PTR_ERR(cred);
+		goto err_listings;
+	}
 	err = kern_path(docroot, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
 			&srv->docroot);
 	if (err) {
 		pr_err("docroot=%s: %d\n", docroot, err);
-		return err;
+		goto err_cred;
 	}
+	if (on_pseudo_fs(&srv->docroot)) {
+		pr_err("docroot=%s is on a pseudo filesystem\n", docroot);
+		err = -EINVAL;
+		goto err_path;
+	}
+	srv->docroot_cred = cred;
+	srv->listings = ls;
 	srv->has_docroot = true;
 	return 0;
+
+err_path:
+	path_put(&srv->docroot);
+err_cred:
+	put_cred(cred);
+err_listings:
+	kfree(ls);
+	return err;
 }
 
 /**
  * khttpd_static_exit() - let go of the document root
- * @srv: the server
+ * @srv: the server, no longer serving requests
+ *
+ * Drops the listings kept, returning their charge, and the credentials.
  */
 void khttpd_static_exit(struct khttpd_server *srv)
 {
-	if (srv->has_docroot)
+	unsigned long next;
+
+	if (srv->has_docroot) {
+		cancel_delayed_work_sync(&srv->listings->reap);
+		listings_drop(srv->listings, true, &next);
+		kfree(srv->listings);
+		srv->listings = NULL;
 		path_put(&srv->docroot);
+		put_cred(srv->docroot_cred);
+		srv->docroot_cred = NULL;
+	}
 	srv->has_docroot = false;
 }
 
@@ -84,12 +366,20 @@ static void reply_error(struct khttpd_static_reply *out, int status,
 	out->reason = reason;
 }
 
-/* Readable by everyone: the files a web server running as nobody serves. */
-static bool world_readable(const struct kstat *st)
+static void reply_busy(struct khttpd_static_reply *out, const char *reason)
 {
-	if (S_ISDIR(st->mode))
-		return (st->mode & 0005) == 0005;	/* r-x for others */
-	return st->mode & 0004;				/* r-- for others */
+	reply_error(out, 503, reason);
+	strscpy(out->extra, "Retry-After: 1\r\n", sizeof(out->extra));
+}
+
+/*
+ * 0 if docroot_uid (the current credentials) may read the file, or read
+ * and search the directory (to list it, or to find its index.html).
+ */
+static int may_serve(const struct path *path, const struct kstat *st)
+{
+	return path_permission(path, S_ISDIR(st->mode) ? MAY_READ | MAY_EXEC
+						       : MAY_READ);
 }
 
 static int lookup_beneath(struct khttpd_server *srv, const char *rel,
@@ -192,6 +482,7 @@ static void serve_file(const struct path *path, const struct kstat *st,
 		reply_error(out, 416, "the range is outside the file");
 		return;
 	}
+	/* current_cred(): the user's (khttpd_static_serve()), kept in f_cred */
 	file = dentry_open(path, O_RDONLY | O_LARGEFILE, current_cred());
 	if (IS_ERR(file)) {
 		reply_lookup_error(out, PTR_ERR(file));
@@ -200,49 +491,155 @@ static void serve_file(const struct path *path, const struct kstat *st,
 	out->body = khttpd_body_file(file, r.start, r.length);
 	if (!out->body) {
 		fput(file);
-		reply_error(out, 503, "out of memory, retry later");
+		reply_busy(out, "out of memory, retry later");
 		return;
 	}
 	out->status = status;
 }
 
+/* A listing's scratch starts this small and doubles as the directory needs. */
+#define LISTING_FIRST_ENTRIES	32
+#define LISTING_FIRST_NAMES	1024
+
+/* An entry as read: where its name is in the names, and its type. */
+struct listing_name {
+	u32 off;
+	u8 len;
+	u8 type;
+};
+
+/**
+ * struct listing_ctx - a directory being read for its listing
+ * @ctx: for iterate_dir()
+ * @srv: the server, whose in-flight budget the scratch is charged to
+ * @read: the entries read so far, @n of @read_cap
+ * @names: their names, end to end, @names_used of @names_cap bytes
+ * @n: entries read
+ * @read_cap: room in @read
+ * @names_used: bytes in @names
+ * @names_cap: room in @names
+ * @max: entries to read at most (listing_max_entries)
+ * @err: -EBUSY (over the budget) or -ENOMEM if reading stopped for it
+ * @truncated: the directory has more than @max entries
+ */
 struct listing_ctx {
 	struct dir_context ctx;
-	struct http_dirent *ents;
+	struct khttpd_server *srv;
+	struct listing_name *read;
 	char *names;
-	size_t n, names_used, names_cap;
-	bool too_many;
+	size_t n, read_cap, names_used, names_cap, max;
+	int err;
+	bool truncated;
 };
+
+/* Reserve @bytes of the in-flight budget: false if it would overflow. */
+static bool budget_take(struct khttpd_server *srv, size_t bytes)
+{
+	if (atomic64_add_return(bytes, &srv->inflight_bytes) >
+	    srv->cfg.max_inflight_bytes) {
+		atomic64_sub(bytes, &srv->inflight_bytes);
+		return false;
+	}
+	return true;
+}
+
+static void budget_give(struct khttpd_server *srv, size_t bytes)
+{
+	atomic64_sub(bytes, &srv->inflight_bytes);
+}
+
+/* @n elements of @size bytes, charged; NULL with lc->err set if not. */
+static void *scratch_alloc(struct listing_ctx *lc, size_t n, size_t size)
+{
+	void *p;
+
+	if (!budget_take(lc->srv, n * size)) {
+		lc->err = -EBUSY;
+		return NULL;
+	}
+	p = kvmalloc_array(n, size, GFP_KERNEL);
+	if (!p) {
+		budget_give(lc->srv, n * size);
+		lc->err = -ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+static void scratch_free(struct listing_ctx *lc, void *p, size_t n,
+			 size_t size)
+{
+	if (!p)
+		return;
+	kvfree(p);
+	budget_give(lc->srv, n * size);
+}
+
+/*
+ * Room for @more elements after the @used of *@p (*@cap elements of @size
+ * bytes): doubles, from @first, to at most @limit (>= @used + @more).
+ */
+static bool scratch_grow(struct listing_ctx *lc, void **p, size_t *cap,
+			 size_t used, size_t more, size_t size, size_t first,
+			 size_t limit)
+{
+	size_t want = min(max3(first, 2 * *cap, used + more), limit);
+	void *q;
+
+	if (used + more <= *cap)
+		return true;
+	q = scratch_alloc(lc, want, size);
+	if (!q)
+		return false;
+	if (used)
+		memcpy(q, *p, used * size);
+	scratch_free(lc, *p, *cap, size);
+	*p = q;
+	*cap = want;
+	return true;
+}
 
 static bool listing_actor(struct dir_context *ctx, const char *name,
 			  int len, loff_t off, u64 ino, unsigned int type)
 {
 	struct listing_ctx *lc = container_of(ctx, struct listing_ctx, ctx);
+	struct listing_name *e;
 
 	if ((len == 1 && name[0] == '.') ||
 	    (len == 2 && name[0] == '.' && name[1] == '.'))
 		return true;
-	if (lc->n == LISTING_MAX_ENTRIES ||
-	    lc->names_used + len > lc->names_cap) {
-		lc->too_many = true;
+	if (len < 1 || len > NAME_MAX)
+		return true;		/* no lookup could find it */
+	if (lc->n == lc->max) {
+		lc->truncated = true;
 		return false;
 	}
+	if (!scratch_grow(lc, (void **)&lc->read, &lc->read_cap, lc->n, 1,
+			  sizeof(*lc->read), LISTING_FIRST_ENTRIES, lc->max) ||
+	    !scratch_grow(lc, (void **)&lc->names, &lc->names_cap,
+			  lc->names_used, len, 1, LISTING_FIRST_NAMES,
+			  SIZE_MAX))
+		return false;
 	memcpy(lc->names + lc->names_used, name, len);
-	lc->ents[lc->n].name = lc->names + lc->names_used;
-	lc->ents[lc->n].name_len = len;
-	lc->ents[lc->n].is_dir = type == DT_DIR;
+	e = &lc->read[lc->n++];
+	e->off = lc->names_used;
+	e->len = len;
+	e->type = type;
 	lc->names_used += len;
-	lc->n++;
 	return true;
 }
 
-/* Size, mtime and kind of each entry; entries that vanished are dropped. */
-static void listing_stat(struct dentry *dir, struct listing_ctx *lc)
+/*
+ * Size, mtime and kind of each of the @n entries; those that vanished are
+ * dropped.  Return: the entries kept.
+ */
+static size_t listing_stat(struct dentry *dir, struct http_dirent *ents,
+			   size_t n)
 {
 	size_t i, kept = 0;
 
-	for (i = 0; i < lc->n; i++) {
-		struct http_dirent *e = &lc->ents[i];
+	for (i = 0; i < n; i++) {
+		struct http_dirent *e = &ents[i];
 		struct dentry *d;
 		struct inode *inode;
 
@@ -254,79 +651,157 @@ static void listing_stat(struct dentry *dir, struct listing_ctx *lc)
 			e->is_dir = S_ISDIR(inode->i_mode);
 			e->size = i_size_read(inode);
 			e->mtime = khttpd_inode_mtime_sec(inode);
-			lc->ents[kept++] = *e;
+			ents[kept++] = *e;
 		}
 		dput(d);
 		cond_resched();
 	}
-	lc->n = kept;
+	return kept;
 }
 
-static void serve_listing(const struct path *path, const char *rel,
-			  size_t rel_len, struct khttpd_static_reply *out)
+static void reply_listing_error(struct khttpd_static_reply *out, int err)
 {
-	struct listing_ctx lc = { .ctx.actor = listing_actor };
+	if (err == -EBUSY)
+		reply_busy(out, "the listing would exceed max_inflight_mb, retry later");
+	else if (err == -ENOMEM)
+		reply_busy(out, "out of memory, retry later");
+	else if (err == -ENOENT || err == -EACCES || err == -EPERM)
+		reply_lookup_error(out, err);
+	else
+		reply_error(out, 403, "cannot read the directory");
+}
+
+/*
+ * The page of a directory: at most listing_max_entries of its entries,
+ * read into scratch that grows with it; the page is charged to the
+ * in-flight budget until its last sender lets it go, the scratch while it
+ * lives, and either over the budget is 503.
+ */
+static struct khttpd_body *listing_build(struct khttpd_server *srv,
+					 const struct path *path,
+					 const char *rel, size_t rel_len,
+					 int *errp)
+{
+	struct listing_ctx lc = {
+		.ctx.actor = listing_actor,
+		.srv = srv,
+		.max = srv->cfg.listing_max_entries,
+	};
+	struct khttpd_body *body = NULL;
+	struct http_dirent *ents = NULL;
 	struct file *dir;
+	size_t i, n = 0, ents_cap = 0;
 	long len;
 	int err;
 
-	lc.ents = kvcalloc(LISTING_MAX_ENTRIES, sizeof(*lc.ents), GFP_KERNEL);
-	lc.names_cap = LISTING_MAX_ENTRIES * 64;
-	lc.names = kvmalloc(lc.names_cap, GFP_KERNEL);
 	dir = dentry_open(path, O_RDONLY | O_DIRECTORY, current_cred());
-	if (!lc.ents || !lc.names || IS_ERR(dir)) {
-		reply_error(out, IS_ERR(dir) ? 403 : 503,
-			    IS_ERR(dir) ? "cannot open the directory"
-					: "out of memory, retry later");
-		goto out;
+	if (IS_ERR(dir)) {
+		*errp = PTR_ERR(dir);
+		return NULL;
 	}
-	err = iterate_dir(dir, &lc.ctx);
+	err = iterate_dir(dir, &lc.ctx) ?: lc.err;
 	fput(dir);
-	if (err || lc.too_many) {
-		reply_error(out, 403, err ? "cannot read the directory"
-					  : "the directory is too large to list");
+	if (!err) {
+		n = lc.n;
+		ents_cap = max_t(size_t, n, 1);
+		ents = scratch_alloc(&lc, ents_cap, sizeof(*ents));
+		err = lc.err;
+	}
+	if (err)
+		goto out;
+	for (i = 0; i < n; i++)
+		ents[i] = (struct http_dirent){
+			.name = lc.names + lc.read[i].off,
+			.name_len = lc.read[i].len,
+			.is_dir = lc.read[i].type == DT_DIR,
+		};
+	scratch_free(&lc, lc.read, lc.read_cap, sizeof(*lc.read));
+	lc.read = NULL;
+	n = listing_stat(path->dentry, ents, n);
+	http_dirent_sort(ents, n);
+	len = http_listing_format(NULL, 0, rel, rel_len, ents, n,
+				  lc.truncated);
+	err = -ENOMEM;
+	if (len <= 0)
+		goto out;
+	err = -EBUSY;
+	if (!budget_take(srv, len))
+		goto out;
+	err = -ENOMEM;
+	body = khttpd_body_alloc(len);
+	if (!body) {
+		budget_give(srv, len);
 		goto out;
 	}
-	listing_stat(path->dentry, &lc);
-	http_dirent_sort(lc.ents, lc.n);
-	len = http_listing_format(NULL, 0, rel, rel_len, lc.ents, lc.n);
-	out->body = len > 0 ? khttpd_body_alloc(len) : NULL;
+	http_listing_format(body->data, len, rel, rel_len, ents, n,
+			    lc.truncated);
+	/* The reservation becomes the body's charge. */
+	khttpd_body_charge(body, &srv->inflight_bytes);
+	budget_give(srv, len);
+	err = 0;
+out:
+	scratch_free(&lc, ents, ents_cap, sizeof(*ents));
+	scratch_free(&lc, lc.read, lc.read_cap, sizeof(*lc.read));
+	scratch_free(&lc, lc.names, lc.names_cap, 1);
+	*errp = err;
+	return body;
+}
+
+/* The page of @path: made less than LISTING_CACHE_TTL ago, or now. */
+static void serve_listing(struct khttpd_server *srv, const struct path *path,
+			  const struct kstat *st, const char *rel,
+			  size_t rel_len, struct khttpd_static_reply *out)
+{
+	int err;
+
+	if (!srv->cfg.listing_max_entries) {
+		reply_error(out, 403, "directory listings are disabled");
+		return;
+	}
+	out->body = listings_get(srv->listings, st, rel, rel_len);
 	if (!out->body) {
-		reply_error(out, 503, "out of memory, retry later");
-		goto out;
+		out->body = listing_build(srv, path, rel, rel_len, &err);
+		if (!out->body) {
+			reply_listing_error(out, err);
+			return;
+		}
+		listings_put(srv->listings, st, rel, rel_len, out->body);
 	}
-	http_listing_format(out->body->data, len, rel, rel_len, lc.ents, lc.n);
 	out->status = 200;
 	out->type = "text/html; charset=utf-8";
-out:
-	kvfree(lc.names);
-	kvfree(lc.ents);
 }
 
 static void serve_directory(struct khttpd_server *srv, struct path *path,
-			    char *rel, const struct http_path_info *info,
+			    const struct kstat *st, char *rel,
+			    const struct http_path_info *info,
 			    const char *buf, const struct http_request *req,
 			    bool index_only, struct khttpd_static_reply *out)
 {
 	struct path index;
-	struct kstat st;
+	struct kstat ist;
 	int err;
 
 	err = vfs_path_lookup(path->dentry, path->mnt, "index.html",
 			      LOOKUP_FOLLOW | LOOKUP_BENEATH, &index);
 	if (!err) {
-		err = vfs_getattr(&index, &st, STATX_BASIC_STATS,
+		err = vfs_getattr(&index, &ist, STATX_BASIC_STATS,
 				  AT_STATX_SYNC_AS_STAT);
-		if (!err && S_ISREG(st.mode) && world_readable(&st))
-			serve_file(&index, &st, "index.html", 10, buf, req, out);
+		if (!err && S_ISREG(ist.mode) && !on_pseudo_fs(&index) &&
+		    !may_serve(&index, &ist))
+			serve_file(&index, &ist, "index.html", 10, buf, req,
+				   out);
 		else
 			reply_error(out, 403, "index.html is not readable");
 		path_put(&index);
 		return;
 	}
+	if (err != -ENOENT) {
+		reply_lookup_error(out, err);
+		return;
+	}
 	if (index_only)
 		return;			/* the caller answers "/" itself */
-	serve_listing(path, rel, info->len, out);
+	serve_listing(srv, path, st, rel, info->len, out);
 }
 
 /* The path and query of the request-target. */
@@ -366,22 +841,9 @@ static void redirect_to_slash(const char *rel, size_t rel_len,
 	kfree(loc);
 }
 
-/**
- * khttpd_static_serve() - answer a request for a file or directory
- * @srv: the server, with a document root
- * @buf: the buffer the request was parsed from
- * @req: the request (GET or HEAD)
- * @index_only: the request is for "/": answer only if the document root
- *              has an index.html (out->status stays 0 otherwise)
- * @out: the reply; zeroed by the caller
- *
- * On return out->status is 200 or 206 with out->body, 304 (headers only),
- * an error status with out->reason (and, for 301 and 416, headers in
- * out->extra), or 0 with @index_only when there is nothing to serve.
- */
-void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
-			 const struct http_request *req, bool index_only,
-			 struct khttpd_static_reply *out)
+static void serve(struct khttpd_server *srv, const char *buf,
+		  const struct http_request *req, bool index_only,
+		  struct khttpd_static_reply *out)
 {
 	const char *path_s, *query, *reason;
 	struct http_path_info info;
@@ -397,7 +859,7 @@ void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
 	}
 	rel = kmalloc(HTTP_PATH_MAX, GFP_KERNEL);
 	if (!rel) {
-		reply_error(out, 503, "out of memory, retry later");
+		reply_busy(out, "out of memory, retry later");
 		return;
 	}
 	err = http_path_to_relative(path_s, path_len, rel, HTTP_PATH_MAX,
@@ -414,15 +876,17 @@ void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
 	err = vfs_getattr(&path, &st, STATX_BASIC_STATS, AT_STATX_SYNC_AS_STAT);
 	if (err)
 		reply_lookup_error(out, err);
+	else if (on_pseudo_fs(&path))
+		reply_error(out, 403, "the file is on a pseudo filesystem (procfs, sysfs, ...)");
 	else if (!S_ISREG(st.mode) && !S_ISDIR(st.mode))
 		reply_error(out, 403, "not a regular file or a directory");
-	else if (!world_readable(&st))
+	else if (may_serve(&path, &st))
 		reply_error(out, 403, "permission denied");
 	else if (S_ISDIR(st.mode) && info.len && !info.trailing_slash)
 		redirect_to_slash(rel, info.len, query, query_len, out);
 	else if (S_ISDIR(st.mode))
-		serve_directory(srv, &path, rel, &info, buf, req, index_only,
-				out);
+		serve_directory(srv, &path, &st, rel, &info, buf, req,
+				index_only, out);
 	else if (info.trailing_slash)
 		reply_error(out, 404, "no such directory");
 	else
@@ -431,4 +895,30 @@ void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
 	path_put(&path);
 out:
 	kfree(rel);
+}
+
+/**
+ * khttpd_static_serve() - answer a request for a file or directory
+ * @srv: the server, with a document root
+ * @buf: the buffer the request was parsed from
+ * @req: the request (GET or HEAD)
+ * @index_only: the request is for "/": answer only if the document root
+ *              has an index.html (out->status stays 0 otherwise)
+ * @out: the reply; zeroed by the caller
+ *
+ * Every lookup, open and read of a directory is done with
+ * @srv->docroot_cred, the caller's own credentials restored on return.
+ *
+ * On return out->status is 200 or 206 with out->body, 304 (headers only),
+ * an error status with out->reason (and, for 301, 416 and 503, headers in
+ * out->extra), or 0 with @index_only when there is nothing to serve.
+ */
+void khttpd_static_serve(struct khttpd_server *srv, const char *buf,
+			 const struct http_request *req, bool index_only,
+			 struct khttpd_static_reply *out)
+{
+	const struct cred *own = override_creds(srv->docroot_cred);
+
+	serve(srv, buf, req, index_only, out);
+	revert_creds(own);
 }

@@ -154,7 +154,16 @@ static void put_entry(struct out *o, const struct http_dirent *e)
 	put_str(o, "</td></tr>\n");
 }
 
-static const char tail[] = "</table>\n</body></html>\n";
+static void put_tail(struct out *o, bool truncated, size_t n)
+{
+	put_str(o, "</table>\n");
+	if (truncated) {
+		put_str(o, "<p>Truncated: the directory has more entries than the ");
+		put_u64(o, n);
+		put_str(o, " listed.</p>\n");
+	}
+	put_str(o, "</body></html>\n");
+}
 
 long http_listing_head(char *buf, size_t size, const char *rel,
 		       size_t rel_len)
@@ -173,17 +182,17 @@ long http_listing_entry(char *buf, size_t size, const struct http_dirent *e)
 	return finish(&o);
 }
 
-long http_listing_tail(char *buf, size_t size)
+long http_listing_tail(char *buf, size_t size, bool truncated, size_t n)
 {
 	struct out o = { buf, size, 0 };
 
-	put_str(&o, tail);
+	put_tail(&o, truncated, n);
 	return finish(&o);
 }
 
 long http_listing_format(char *buf, size_t size, const char *rel,
 			 size_t rel_len, const struct http_dirent *e,
-			 size_t n)
+			 size_t n, bool truncated)
 {
 	struct out o = { buf, size, 0 };
 	size_t i;
@@ -191,7 +200,7 @@ long http_listing_format(char *buf, size_t size, const char *rel,
 	put_head(&o, rel, rel_len);
 	for (i = 0; i < n; i++)
 		put_entry(&o, &e[i]);
-	put_str(&o, tail);
+	put_tail(&o, truncated, n);
 	return finish(&o);
 }
 

@@ -19,7 +19,11 @@
  *   </body></html>
  *
  * one line each, LF-terminated, DATE an IMF-fixdate.  The "../" row is
- * left out at the document root.  Links are relative, so the directory
+ * left out at the document root.  A listing cut short by the server's cap
+ * says so between the table and the end of the body:
+ *
+ *   <p>Truncated: the directory has more entries than the N listed.</p>
+ *  Links are relative, so the directory
  * must be served at its slash form (see http_path_redirect()).
  */
 #ifndef KHTTPD_HTTP_LISTING_H
@@ -91,10 +95,12 @@ long http_listing_entry(char *buf, size_t size, const struct http_dirent *e);
  * http_listing_tail() - the end of the page
  * @buf: destination, or NULL to measure only
  * @size: size of @buf (0 with a NULL @buf)
+ * @truncated: the directory has more entries than the page lists
+ * @n: the number of entries the page lists (said when @truncated)
  *
  * Return: as http_listing_head().
  */
-long http_listing_tail(char *buf, size_t size);
+long http_listing_tail(char *buf, size_t size, bool truncated, size_t n);
 
 /**
  * http_listing_format() - a whole page at once
@@ -104,6 +110,8 @@ long http_listing_tail(char *buf, size_t size);
  * @rel_len: its length
  * @e: the entries, in the order they are to appear (http_dirent_sort())
  * @n: their number
+ * @truncated: the directory has more entries than @e (see
+ *             http_listing_tail())
  *
  * Head, every entry and tail, concatenated.  No NUL is written.
  *
@@ -112,6 +120,6 @@ long http_listing_tail(char *buf, size_t size);
  */
 long http_listing_format(char *buf, size_t size, const char *rel,
 			 size_t rel_len, const struct http_dirent *e,
-			 size_t n);
+			 size_t n, bool truncated);
 
 #endif /* KHTTPD_HTTP_LISTING_H */

@@ -890,19 +890,19 @@ static void test_listing_exact(void)
 
 	http_dirent_sort(e, n);
 	KT_EXPECT(e[0].name_len == 1 && e[1].name_len == 2);	/* ".", ".." */
-	len = http_listing_format(NULL, 0, rel, 7, e, n);
+	len = http_listing_format(NULL, 0, rel, 7, e, n, false);
 	KT_ASSERT(len == (long)want, "%ld vs %zu", len, want);
 	buf = malloc(want);
 	KT_ASSERT(buf);
-	KT_EXPECT(http_listing_format(buf, want, rel, 7, e, n) == len);
+	KT_EXPECT(http_listing_format(buf, want, rel, 7, e, n, false) == len);
 	KT_EXPECT(!memcmp(buf, expected_listing, want), "%.*s", (int)len, buf);
 	free(buf);
 	/* every smaller exact-size heap buffer: -ENOSPC, no overflow */
 	for (i = 0; i < want; i++) {
 		buf = malloc(i ? i : 1);
 		KT_ASSERT(buf);
-		KT_EXPECT(http_listing_format(i ? buf : NULL, i, rel, 7, e, n) ==
-			  (i ? -ENOSPC : len));
+		KT_EXPECT(http_listing_format(i ? buf : NULL, i, rel, 7, e, n,
+					      false) == (i ? -ENOSPC : len));
 		free(buf);
 	}
 	/* the pieces concatenate to the whole */
@@ -919,9 +919,9 @@ static void test_listing_exact(void)
 						     &e[i]) == -ENOSPC);
 		pos += part;
 	}
-	part = http_listing_tail(buf + pos, want - pos);
-	KT_EXPECT(part == http_listing_tail(NULL, 0) && part > 0);
-	KT_EXPECT(http_listing_tail(buf + pos, part - 1) == -ENOSPC);
+	part = http_listing_tail(buf + pos, want - pos, false, n);
+	KT_EXPECT(part == http_listing_tail(NULL, 0, false, n) && part > 0);
+	KT_EXPECT(http_listing_tail(buf + pos, part - 1, false, n) == -ENOSPC);
 	pos += part;
 	KT_EXPECT(pos == len && !memcmp(buf, expected_listing, want));
 	free(buf);
@@ -941,7 +941,7 @@ static void test_listing_root_and_worst(void)
 	struct http_dirent e = { name, sizeof(name), true, 0, HTTP_DATE_MAX };
 	long n;
 
-	n = http_listing_format(buf, sizeof(buf), "", 0, NULL, 0);
+	n = http_listing_format(buf, sizeof(buf), "", 0, NULL, 0, false);
 	KT_EXPECT(n == (long)sizeof(root) - 1 && !memcmp(buf, root, n));
 	memset(name, '"', sizeof(name));
 	KT_EXPECT(http_listing_entry(buf, sizeof(buf), &e) <= 2560);
@@ -957,6 +957,52 @@ static void test_listing_root_and_worst(void)
 	name[0] = '.';
 	KT_EXPECT(http_listing_entry(buf, 0, &e) == 0);
 	KT_EXPECT(http_listing_entry(NULL, 0, &e) == 0);
+}
+
+/* A listing cut short by the cap says so, after the table. */
+static void test_listing_truncated(void)
+{
+	static const char want[] =
+		"<!DOCTYPE html>\n"
+		"<html><head><meta charset=\"utf-8\"><title>Index of /d/</title></head>\n"
+		"<body><h1>Index of /d/</h1>\n"
+		"<table>\n"
+		"<tr><th>Name</th><th>Size</th><th>Last modified</th></tr>\n"
+		ROW("../", "../", "-", "-")
+		ROW("a", "a", "1", D94)
+		ROW("b", "b", "2", D94)
+		"</table>\n"
+		"<p>Truncated: the directory has more entries than the 2 listed.</p>\n"
+		"</body></html>\n";
+	static const char tail[] =
+		"</table>\n"
+		"<p>Truncated: the directory has more entries than the 18446744073709551615 listed.</p>\n"
+		"</body></html>\n";
+	static const char note[] =
+		"<p>Truncated: the directory has more entries than the 2 listed.</p>\n";
+	struct http_dirent e[] = {
+		{ "a", 1, false, 1, 784111777 },
+		{ "b", 1, false, 2, 784111777 },
+	};
+	char buf[sizeof(want)];
+	long n;
+	size_t i;
+
+	n = http_listing_format(NULL, 0, "d", 1, e, 2, true);
+	KT_ASSERT(n == (long)sizeof(want) - 1, "%ld", n);
+	KT_EXPECT(http_listing_format(buf, n, "d", 1, e, 2, true) == n);
+	KT_EXPECT(!memcmp(buf, want, n), "%.*s", (int)n, buf);
+	for (i = 1; i < (size_t)n; i++)
+		KT_EXPECT(http_listing_format(buf, i, "d", 1, e, 2, true) ==
+			  -ENOSPC, "size %zu", i);
+	/* the complete page differs only by the note */
+	KT_EXPECT(http_listing_format(NULL, 0, "d", 1, e, 2, false) ==
+		  n - (long)strlen(note));
+	n = http_listing_tail(buf, sizeof(buf), true, (size_t)-1);
+	KT_EXPECT(n == (long)sizeof(tail) - 1 && !memcmp(buf, tail, n),
+		  "%.*s", (int)n, buf);
+	KT_EXPECT(http_listing_tail(NULL, 0, true, (size_t)-1) == n);
+	KT_EXPECT(http_listing_tail(buf, n - 1, true, (size_t)-1) == -ENOSPC);
 }
 
 int main(void)
@@ -978,5 +1024,6 @@ int main(void)
 	KT_RUN(test_sort);
 	KT_RUN(test_listing_exact);
 	KT_RUN(test_listing_root_and_worst);
+	KT_RUN(test_listing_truncated);
 	return ktest_summary("http_static");
 }
