@@ -3,10 +3,15 @@
 """The Makefile's targets on a fresh machine, with nothing installed.
 
 Runs `make TARGET` for every target that needs the guest kernel's version
-(GUEST_KVER, from Debian's linux-headers-amd64), with:
+(GUEST_KVER, from Debian's linux-headers-amd64; with KSERIES=6.12 or
+6.12-rt, the newest such kernel apt-cache knows of), with:
 
 - dpkg-query a stub that says no package is installed until deps.sh has
   "installed" them (then linux-headers-amd64 points at a made-up version);
+- apt-cache a stub that knows no package until then either (a machine
+  whose apt lists are empty: deps.sh runs apt-get update), then made-up
+  6.12 kernels: a newer one without its image, other flavours, versions
+  that sort differently as text;
 - SHELL a stub through which make runs every recipe line and $(shell):
   it logs the command, flips the stub's state for tools/vm/deps.sh, does
   nothing for what would download, build a kernel or boot a guest, and
@@ -15,8 +20,11 @@ Runs `make TARGET` for every target that needs the guest kernel's version
 - uname -r a kernel without headers, PYTHON and the compilers `true`.
 
 Each case asserts that make succeeds, that no command line holds an empty
-version (guest//, /lib/modules//, --kver with nothing after it), and that
-the command which does the work uses the "installed" version.  A plain
+version (guest//, guest-/, /lib/modules//, --kver with nothing after it),
+and that the command which does the work uses the "installed" version.
+The deps-* cases run tools/vm/deps.sh itself with KSERIES, apt-get a stub
+too: it must update apt's lists when they know no such kernel, and install
+the headers of the newest one after any update.  A plain
 `make` with no headers at all must fail and say what to install.  Prints
 "ok NAME" / "not ok NAME" and "# first-run: pass=P fail=F".
 
@@ -33,7 +41,10 @@ import tempfile
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..",
                                     ".."))
 KVER = "6.1.0-777-amd64"
-EMPTY = re.compile(r"guest//|/lib/modules//|--kver(\s+-|\s*$)")
+# What guest-kernel.sh must pick from STUB_APT_CACHE's names.
+KVER_612 = "6.12.777+deb12-amd64"
+KVER_612_RT = "6.12.777+deb12-rt-amd64"
+EMPTY = re.compile(r"guest//|guest-/|/lib/modules//|--kver(\s+-|\s*$)")
 
 STUB_SHELL = r"""#!/bin/bash
 # make runs every command as: stubsh -c 'COMMAND'
@@ -60,6 +71,31 @@ case $* in
 esac
 """
 
+# 6.12.778 has headers but no image; 6.12.99 sorts after 6.12.777 as text.
+STUB_APT_CACHE = r"""#!/bin/bash
+[ -e "$FR_DIR/installed" ] || exit 0
+[ "$1" = pkgnames ] || { echo "apt-cache stub: $*" >&2; exit 1; }
+grep "^${2:-}" <<EOF
+linux-headers-6.1.0-777-amd64
+linux-image-6.1.0-777-amd64
+linux-headers-6.12.99+deb12-amd64
+linux-image-6.12.99+deb12-amd64
+linux-headers-6.12.777+deb12-amd64
+linux-image-6.12.777+deb12-amd64
+linux-headers-6.12.778+deb12-amd64
+linux-headers-6.12.777+deb12-common
+linux-headers-6.12.779+deb12-cloud-amd64
+linux-image-6.12.779+deb12-cloud-amd64
+linux-headers-6.12.99+deb12-rt-amd64
+linux-image-6.12.99+deb12-rt-amd64
+linux-headers-6.12.777+deb12-rt-amd64
+linux-image-6.12.777+deb12-rt-amd64
+linux-image-6.12.777+deb12-rt-amd64-dbg
+linux-headers-6.13.1+deb12-amd64
+linux-image-6.13.1+deb12-amd64
+EOF
+"""
+
 STUB_UNAME = r"""#!/bin/bash
 [ "$*" = -r ] && { echo 0.0.0-no-headers; exit 0; }
 exec /bin/uname "$@"
@@ -74,13 +110,14 @@ exit 1
 
 class Case:
     def __init__(self, name, argv, expect=None, status=0, message=None,
-                 state=None):
+                 state=None, kver=KVER):
         self.name = name
         self.argv = argv            # make arguments
         self.expect = expect or []  # regexes some command must match
         self.status = status        # 0, or "fail"
         self.message = message      # regex the output must match
         self.state = state          # None, "installed" or "broken"
+        self.kver = kver            # the version deps.sh "installs"
 
 
 GUEST = r"guest/%s/vmlinuz" % re.escape(KVER)
@@ -114,6 +151,49 @@ CASES = [
          message=r"linux-headers-amd64 is not installed", state="broken"),
 ]
 
+# KSERIES: the same on a machine whose apt lists are empty until deps.sh
+# has run; the work in build/guest-VERSION, the suites named after the
+# series.
+GUEST_612 = r"guest/%s/vmlinuz" % re.escape(KVER_612)
+DIR_612 = r"guest-%s/" % re.escape(KVER_612)
+GUEST_RT = r"guest/%s/vmlinuz" % re.escape(KVER_612_RT)
+DIR_RT = r"guest-%s/" % re.escape(KVER_612_RT)
+CASES += [
+    Case("run-6.12", ["run", "KSERIES=6.12"],
+         [r"tools/vm/guest\.py --kernel \S*%s .*--workdir \S*%srun"
+          % (GUEST_612, DIR_612)], kver=KVER_612),
+    Case("check-guest-6.12", ["check-guest", "KSERIES=6.12"],
+         [r"tools/testing/guest/run\.py --kernel \S*%s .*--workdir \S*%s"
+          r"check .*--suite-name guest-6\.12\b" % (GUEST_612, DIR_612)],
+         kver=KVER_612),
+    Case("guest-module-6.12", ["guest-module", "KSERIES=6.12"],
+         [r"-C /lib/modules/%s/build\s+M=\S*%smodule"
+          % (re.escape(KVER_612), DIR_612)], kver=KVER_612),
+    Case("initramfs-6.12", ["initramfs", "KSERIES=6.12"],
+         [r"guest-kernel\.sh fetch \S*/guest %s" % re.escape(KVER_612),
+          r"initramfs\.py -o \S*%sinitramfs\.gz --kmods \S*/guest/%s\s+"
+          r"--kver %s" % (DIR_612, re.escape(KVER_612), re.escape(KVER_612))],
+         kver=KVER_612),
+    Case("soak-6.12-rt", ["soak", "KSERIES=6.12-rt"],
+         [r"KHTTPD_SOAK=1 .*run\.py\s+--kernel \S*%s .*--workdir \S*%s"
+          r"soak .*--suite-name soak-6\.12-rt\b" % (GUEST_RT, DIR_RT)],
+         kver=KVER_612_RT),
+    Case("soak-rt", ["soak-rt"],
+         [r"KHTTPD_SOAK=1 .*run\.py\s+--kernel \S*%s .*--suite-name "
+          r"soak-6\.12-rt\b" % GUEST_RT], kver=KVER_612_RT),
+    Case("bench-smoke-6.12", ["bench-smoke", "KSERIES=6.12"],
+         [r"tools/bench/bench\.py .*--kver %s .*--smoke"
+          % re.escape(KVER_612)], kver=KVER_612),
+    # KSERIES=6.1 is the default series: the default's names and dirs.
+    Case("check-guest-6.1", ["check-guest", "KSERIES=6.1"],
+         [r"run\.py --kernel \S*%s .*--workdir \S*/guest/check "
+          r".*--suite-name guest(\s|$)" % GUEST]),
+    # deps.sh runs, yet apt still knows no such kernel: say so.
+    Case("run-6.12-no-version", ["run", "KSERIES=6.12"], status="fail",
+         message=r"apt knows no linux-headers of series 6\.12",
+         state="broken", kver=KVER_612),
+]
+
 
 def write(path, text):
     with open(path, "w") as f:
@@ -127,6 +207,7 @@ def run_case(case, tmp, verbose):
     os.makedirs(stubs)
     write(os.path.join(stubs, "stubsh"), STUB_SHELL)
     write(os.path.join(stubs, "dpkg-query"), STUB_DPKG_QUERY)
+    write(os.path.join(stubs, "apt-cache"), STUB_APT_CACHE)
     write(os.path.join(stubs, "uname"), STUB_UNAME)
     for name in ("apt-get", "qemu-system-x86_64", "insmod", "sudo"):
         write(os.path.join(stubs, name), STUB_FAIL)
@@ -135,7 +216,7 @@ def run_case(case, tmp, verbose):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("MAKE") and k not in
            ("MFLAGS", "GNUMAKEFLAGS", "K", "KTEST_FILTER", "SUITES",
-            "KDIR", "KVER", "GUEST_KVER")}
+            "KDIR", "KVER", "GUEST_KVER", "KSERIES")}
     env.update(PATH=stubs + ":" + os.environ["PATH"], FR_DIR=d,
                FR_KVER=KVER, KHTTPD_CACHE=os.path.join(d, "cache"),
                HOME=d, LC_ALL="C")
@@ -172,7 +253,8 @@ def run_case(case, tmp, verbose):
                 len(cmds))
     if case.state is None:
         for i, c in enumerate(cmds[:deps]):
-            if KVER in c or any(re.search(rx, c) for rx in case.expect):
+            if case.kver in c or any(re.search(rx, c)
+                                     for rx in case.expect):
                 errors.append("before deps.sh: %s" % c.strip())
     if os.path.exists(os.path.join(d, "forbidden")):
         with open(os.path.join(d, "forbidden")) as f:
@@ -180,6 +262,94 @@ def run_case(case, tmp, verbose):
     if errors or verbose:
         for c in cmds:
             print("#   $ " + c.strip().replace("\n", "\n#     "))
+        for line in p.stdout.splitlines()[-30:]:
+            print("#   | " + line)
+    for e in errors:
+        print("#   " + e)
+    return not errors
+
+
+# tools/vm/deps.sh with KSERIES: what apt-get is asked to do.
+STUB_DEPS_DPKG_QUERY = r"""#!/bin/bash
+case ${!#} in
+linux-headers-6.12*) exit 1 ;;
+esac
+printf 'install ok installed'
+"""
+
+# Before any update: the lists are empty ("fresh"), or know 6.12.777
+# ("stale"); an update brings 6.12.780.
+STUB_DEPS_APT_CACHE = r"""#!/bin/bash
+names="linux-headers-6.12.777+deb12-amd64 linux-image-6.12.777+deb12-amd64"
+if [ -e "$FR_DIR/updated" ]; then
+	names="$names linux-headers-6.12.780+deb12-amd64"
+	names="$names linux-image-6.12.780+deb12-amd64"
+elif [ ! -e "$FR_DIR/stale" ]; then
+	names=
+fi
+printf '%s\n' $names
+"""
+
+STUB_DEPS_APT_GET = r"""#!/bin/bash
+echo "apt-get $*" >>"$FR_DIR/apt-get"
+[ "$1" != update ] || touch "$FR_DIR/updated"
+"""
+
+STUB_ID = r"""#!/bin/bash
+[ "$*" = -u ] && { echo 0; exit 0; }
+exec /usr/bin/id "$@"
+"""
+
+DEPS_CASES = [
+    # Empty lists: update once, then install the newest headers.
+    ("deps-6.12-fresh", "fresh", None,
+     ["apt-get update -qq",
+      "apt-get install -y -qq --no-install-recommends "
+      "linux-headers-6.12.780+deb12-amd64"]),
+    # Lists that know 6.12.777, but older than deps.sh's 12 hours: the
+    # update brings 6.12.780, whose headers the make that follows wants.
+    ("deps-6.12-stale", "stale", "old",
+     ["apt-get update -qq",
+      "apt-get install -y -qq --no-install-recommends "
+      "linux-headers-6.12.780+deb12-amd64"]),
+    # Recent lists: no update, the headers apt knows of.
+    ("deps-6.12-recent", "stale", "new",
+     ["apt-get install -y -qq --no-install-recommends "
+      "linux-headers-6.12.777+deb12-amd64"]),
+]
+
+
+def run_deps_case(name, lists, stamp, want, tmp, verbose):
+    d = os.path.join(tmp, name)
+    stubs = os.path.join(d, "bin")
+    os.makedirs(stubs)
+    write(os.path.join(stubs, "dpkg-query"), STUB_DEPS_DPKG_QUERY)
+    write(os.path.join(stubs, "apt-cache"), STUB_DEPS_APT_CACHE)
+    write(os.path.join(stubs, "apt-get"), STUB_DEPS_APT_GET)
+    write(os.path.join(stubs, "id"), STUB_ID)
+    open(os.path.join(d, lists), "w").close()
+    stamp_path = os.path.join(d, "stamp")
+    if stamp:
+        open(stamp_path, "w").close()
+        if stamp == "old":
+            os.utime(stamp_path, (0, 0))
+    env = dict(os.environ, PATH=stubs + ":" + os.environ["PATH"], FR_DIR=d,
+               KSERIES="6.12", KHTTPD_APT_STAMP=stamp_path, LC_ALL="C")
+    p = subprocess.run([os.path.join(ROOT, "tools", "vm", "deps.sh"),
+                        "build"], env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, universal_newlines=True,
+                       timeout=60)
+    try:
+        with open(os.path.join(d, "apt-get")) as f:
+            got = f.read().splitlines()
+    except FileNotFoundError:
+        got = []
+    errors = []
+    if p.returncode != 0:
+        errors.append("deps.sh exited with status %d" % p.returncode)
+    if got != want:
+        errors.append("apt-get ran %r, expected %r" % (got, want))
+    if errors or verbose:
         for line in p.stdout.splitlines()[-30:]:
             print("#   | " + line)
     for e in errors:
@@ -203,6 +373,16 @@ def main():
             else:
                 failed += 1
                 print("not ok %s" % case.name)
+            sys.stdout.flush()
+        for name, lists, stamp, want in DEPS_CASES:
+            if names and not any(n in name for n in names):
+                continue
+            if run_deps_case(name, lists, stamp, want, tmp, verbose):
+                passed += 1
+                print("ok %s" % name)
+            else:
+                failed += 1
+                print("not ok %s" % name)
             sys.stdout.flush()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
