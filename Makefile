@@ -89,12 +89,16 @@ deps:
 #
 # Another series than the default builds in its own directory, named by
 # the version (build/guest-6.12.118+deb12-amd64), so that builds for 6.1
-# and 6.12 do not overwrite each other.
+# and 6.12 do not overwrite each other, against headers unpacked beside
+# the kernel in the cache (guest-kernel.sh headers: installing Debian's
+# 6.12 headers would install that kernel in the host's /boot).
 
 GUEST_DIR = $(BUILD)/guest$(if $(KSERIES_ALT),-$(GUEST_KVER))
 GUEST_KO = $(GUEST_DIR)/module/khttpd.ko
 GUEST_INITRD = $(GUEST_DIR)/initramfs.gz
 GUEST_KERNEL = $(KHTTPD_CACHE)/guest/$(GUEST_KVER)
+GUEST_HEADERS = $(GUEST_KERNEL)/headers
+GUEST_KDIR = $(if $(KSERIES_ALT),$(GUEST_HEADERS)/usr/src/linux-headers-$(GUEST_KVER),/lib/modules/$(GUEST_KVER)/build)
 GUEST_FILES ?=
 GUEST_DEPS = build guest
 
@@ -115,11 +119,14 @@ guest-module initramfs run check-guest soak:
 
 # khttpd.ko for the guest, built in a copy of the tree so that a native
 # `make` in the source directory is left alone.
-$(GUEST_KO): $(MODULE_SRCS)
+$(GUEST_KO): $(MODULE_SRCS) $(if $(KSERIES_ALT),$(GUEST_HEADERS)/.unpacked)
 	@mkdir -p $(GUEST_DIR)/module
 	@tar -cf - $(MODULE_SRCS) | tar -xf - -C $(GUEST_DIR)/module
-	$(MAKE) -C /lib/modules/$(GUEST_KVER)/build \
+	$(MAKE) -C $(GUEST_KDIR) \
 		M=$(abspath $(GUEST_DIR))/module modules
+
+$(GUEST_HEADERS)/.unpacked:
+	@tools/vm/guest-kernel.sh headers $(KHTTPD_CACHE)/guest $(GUEST_KVER) >/dev/null
 
 _guest-module: $(GUEST_KO)
 

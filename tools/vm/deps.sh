@@ -5,10 +5,11 @@
 #
 # Usage: [KSERIES=6.12] tools/vm/deps.sh [GROUP...]   (default: all groups)
 #   build  - compile khttpd.ko against Debian's stock kernel headers; with
-#            KSERIES=6.12 or 6.12-rt (Documentation/kernels.md) also that
-#            series' newest headers, linux-headers-VERSION of
-#            tools/vm/guest-kernel.sh (apt-get update first when apt knows
-#            of none, as on a machine whose lists are empty)
+#            KSERIES=6.12 or 6.12-rt (Documentation/kernels.md) also what
+#            the programs of that series' linux-kbuild need (kbuild below:
+#            tools/vm/guest-kernel.sh headers unpacks the headers rather
+#            than installing them), and apt's lists, updated once when
+#            they know no such kernel (a fresh machine's are empty)
 #   guest  - boot Debian's stock kernel in QEMU with a busybox initramfs
 #   kunit  - run KUnit on UML from Debian's kernel source (and build the
 #            debug guest kernel, tools/vm/debug-kernel.sh)
@@ -25,13 +26,14 @@ declare -A GROUPS_PKGS=(
 	[kunit]="linux-source-6.1 flex bison bc libelf-dev python3 xz-utils"
 	[test]="libgmp-dev clang libclang-rt-14-dev python3 python3-gmpy2 python3-matplotlib curl"
 	[bench]="nginx-light hyperfine"
+	# linux-headers-6.12.*'s and linux-kbuild-6.12.*'s own dependencies
+	[kbuild]="gcc-12 libelf1 libssl3 zlib1g pahole"
 )
 
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(build guest kunit test)
 series=${KSERIES:-}
 [ "$series" != 6.1 ] || series=
-guest_kernel=$(dirname "$0")/guest-kernel.sh
 # When apt-get update last ran (a test points it elsewhere).
 stamp=${KHTTPD_APT_STAMP:-/var/lib/apt/periodic/khttpd-update-stamp}
 export DEBIAN_FRONTEND=noninteractive
@@ -50,6 +52,7 @@ need_root()
 	exit 1
 }
 
+updated=
 update()
 {
 	apt-get update -qq
@@ -57,7 +60,10 @@ update()
 	updated=1
 }
 
-updated=
+build_series=
+[ -n "$series" ] && [[ " ${groups[*]} " == *" build "* ]] && build_series=1
+[ -z "$build_series" ] || groups+=(kbuild)
+
 missing=()
 for g in "${groups[@]}"; do
 	pkgs=${GROUPS_PKGS[$g]:-}
@@ -70,45 +76,23 @@ for g in "${groups[@]}"; do
 	done
 done
 
-# KSERIES: the headers of the series' newest kernel, found in apt's lists
-# (guest-kernel.sh version), so the lists must exist first.
-series_headers=
-find_series_headers()
-{
-	local kver
-	kver=$("$guest_kernel" version "$series") || return 1
-	series_headers=linux-headers-$kver
-}
-if [ -n "$series" ] && [[ " ${groups[*]} " == *" build "* ]]; then
-	if ! find_series_headers 2>/dev/null; then
-		need_root "linux-headers-$series (KSERIES=$series)"
-		echo "deps.sh: apt knows no $series kernel: apt-get update" >&2
-		update
-		find_series_headers
-	fi
-	installed "$series_headers" || missing+=("$series_headers")
+# KSERIES: the series' newest kernel is looked up in apt's lists, which a
+# fresh machine may not have yet.
+guest_kernel=$(dirname "$0")/guest-kernel.sh
+if [ -n "$build_series" ] &&
+	! "$guest_kernel" version "$series" >/dev/null 2>&1; then
+	need_root "(apt's lists, for KSERIES=$series)"
+	echo "deps.sh: apt knows no $series kernel: apt-get update" >&2
+	update
+	"$guest_kernel" version "$series" >/dev/null
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 need_root "${missing[@]}"
 
+echo "deps.sh: installing ${missing[*]}" >&2
 if [ -z "$updated" ] &&
 	{ [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +720)" ]; }; then
 	update
-	# The update may have brought a newer kernel of the series: the
-	# make that follows builds against that one.
-	if [ -n "$series_headers" ]; then
-		old=$series_headers
-		find_series_headers
-		if [ "$series_headers" != "$old" ]; then
-			keep=()
-			for p in "${missing[@]}"; do
-				[ "$p" = "$old" ] || keep+=("$p")
-			done
-			missing=("${keep[@]}")
-			installed "$series_headers" || missing+=("$series_headers")
-		fi
-	fi
 fi
-echo "deps.sh: installing ${missing[*]}" >&2
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

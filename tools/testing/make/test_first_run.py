@@ -23,8 +23,9 @@ Each case asserts that make succeeds, that no command line holds an empty
 version (guest//, guest-/, /lib/modules//, --kver with nothing after it),
 and that the command which does the work uses the "installed" version.
 The deps-* cases run tools/vm/deps.sh itself with KSERIES, apt-get a stub
-too: it must update apt's lists when they know no such kernel, and install
-the headers of the newest one after any update.  A plain
+too: it must update apt's lists when they know no such kernel, install
+what linux-kbuild needs, and never the 6.12 headers (which would pull
+their kernel into /boot).  A plain
 `make` with no headers at all must fail and say what to install.  Prints
 "ok NAME" / "not ok NAME" and "# first-run: pass=P fail=F".
 
@@ -53,7 +54,8 @@ case $2 in
 tools/vm/deps.sh*)
 	[ -e "$FR_DIR/broken" ] || touch "$FR_DIR/installed"
 	exit 0 ;;
-"tools/vm/guest-kernel.sh fetch"*|"tools/vm/debug-kernel.sh build"*|\
+"tools/vm/guest-kernel.sh fetch"*|"tools/vm/guest-kernel.sh headers"*|\
+"tools/vm/debug-kernel.sh build"*|\
 tools/testing/run-suites*|"make -C "*[[:space:]]M=*)
 	exit 0 ;;
 esac
@@ -166,9 +168,12 @@ CASES += [
          [r"tools/testing/guest/run\.py --kernel \S*%s .*--workdir \S*%s"
           r"check .*--suite-name guest-6\.12\b" % (GUEST_612, DIR_612)],
          kver=KVER_612),
+    # Against the headers guest-kernel.sh unpacks into the cache.
     Case("guest-module-6.12", ["guest-module", "KSERIES=6.12"],
-         [r"-C /lib/modules/%s/build\s+M=\S*%smodule"
-          % (re.escape(KVER_612), DIR_612)], kver=KVER_612),
+         [r"guest-kernel\.sh headers \S*/cache/guest %s" % re.escape(KVER_612),
+          r"-C \S*/cache/guest/%s/headers/usr/src/linux-headers-%s\s+"
+          r"M=\S*%smodule" % (re.escape(KVER_612), re.escape(KVER_612),
+                              DIR_612)], kver=KVER_612),
     Case("initramfs-6.12", ["initramfs", "KSERIES=6.12"],
          [r"guest-kernel\.sh fetch \S*/guest %s" % re.escape(KVER_612),
           r"initramfs\.py -o \S*%sinitramfs\.gz --kmods \S*/guest/%s\s+"
@@ -269,25 +274,22 @@ def run_case(case, tmp, verbose):
     return not errors
 
 
-# tools/vm/deps.sh with KSERIES: what apt-get is asked to do.
+# tools/vm/deps.sh with KSERIES: what apt-get is asked to do.  The
+# headers are never installed (guest-kernel.sh headers unpacks them);
+# pahole stands for what linux-kbuild needs.
 STUB_DEPS_DPKG_QUERY = r"""#!/bin/bash
 case ${!#} in
-linux-headers-6.12*) exit 1 ;;
+linux-headers-6.12*|linux-image-6.12*) exit 1 ;;
+pahole) [ -e "$FR_DIR/no-pahole" ] && exit 1 ;;
 esac
 printf 'install ok installed'
 """
 
-# Before any update: the lists are empty ("fresh"), or know 6.12.777
-# ("stale"); an update brings 6.12.780.
+# The lists are empty until apt-get update, unless "lists".
 STUB_DEPS_APT_CACHE = r"""#!/bin/bash
-names="linux-headers-6.12.777+deb12-amd64 linux-image-6.12.777+deb12-amd64"
-if [ -e "$FR_DIR/updated" ]; then
-	names="$names linux-headers-6.12.780+deb12-amd64"
-	names="$names linux-image-6.12.780+deb12-amd64"
-elif [ ! -e "$FR_DIR/stale" ]; then
-	names=
-fi
-printf '%s\n' $names
+[ -e "$FR_DIR/updated" ] || [ -e "$FR_DIR/lists" ] || exit 0
+printf '%s\n' linux-headers-6.12.777+deb12-amd64 \
+	linux-image-6.12.777+deb12-amd64
 """
 
 STUB_DEPS_APT_GET = r"""#!/bin/bash
@@ -300,26 +302,19 @@ STUB_ID = r"""#!/bin/bash
 exec /usr/bin/id "$@"
 """
 
+INSTALL = "apt-get install -y -qq --no-install-recommends "
 DEPS_CASES = [
-    # Empty lists: update once, then install the newest headers.
-    ("deps-6.12-fresh", "fresh", None,
-     ["apt-get update -qq",
-      "apt-get install -y -qq --no-install-recommends "
-      "linux-headers-6.12.780+deb12-amd64"]),
-    # Lists that know 6.12.777, but older than deps.sh's 12 hours: the
-    # update brings 6.12.780, whose headers the make that follows wants.
-    ("deps-6.12-stale", "stale", "old",
-     ["apt-get update -qq",
-      "apt-get install -y -qq --no-install-recommends "
-      "linux-headers-6.12.780+deb12-amd64"]),
-    # Recent lists: no update, the headers apt knows of.
-    ("deps-6.12-recent", "stale", "new",
-     ["apt-get install -y -qq --no-install-recommends "
-      "linux-headers-6.12.777+deb12-amd64"]),
+    # Empty lists: update them once; nothing to install.
+    ("deps-6.12-fresh", [], ["apt-get update -qq"]),
+    # Lists that know 6.12 and everything installed: no apt-get at all.
+    ("deps-6.12-lists", ["lists"], []),
+    # linux-kbuild's needs are missing: installed (the lists are recent).
+    ("deps-6.12-kbuild", ["lists", "no-pahole", "stamp"],
+     [INSTALL + "pahole"]),
 ]
 
 
-def run_deps_case(name, lists, stamp, want, tmp, verbose):
+def run_deps_case(name, state, want, tmp, verbose):
     d = os.path.join(tmp, name)
     stubs = os.path.join(d, "bin")
     os.makedirs(stubs)
@@ -327,12 +322,9 @@ def run_deps_case(name, lists, stamp, want, tmp, verbose):
     write(os.path.join(stubs, "apt-cache"), STUB_DEPS_APT_CACHE)
     write(os.path.join(stubs, "apt-get"), STUB_DEPS_APT_GET)
     write(os.path.join(stubs, "id"), STUB_ID)
-    open(os.path.join(d, lists), "w").close()
+    for f in state:
+        open(os.path.join(d, f), "w").close()
     stamp_path = os.path.join(d, "stamp")
-    if stamp:
-        open(stamp_path, "w").close()
-        if stamp == "old":
-            os.utime(stamp_path, (0, 0))
     env = dict(os.environ, PATH=stubs + ":" + os.environ["PATH"], FR_DIR=d,
                KSERIES="6.12", KHTTPD_APT_STAMP=stamp_path, LC_ALL="C")
     p = subprocess.run([os.path.join(ROOT, "tools", "vm", "deps.sh"),
@@ -374,10 +366,10 @@ def main():
                 failed += 1
                 print("not ok %s" % case.name)
             sys.stdout.flush()
-        for name, lists, stamp, want in DEPS_CASES:
+        for name, state, want in DEPS_CASES:
             if names and not any(n in name for n in names):
                 continue
-            if run_deps_case(name, lists, stamp, want, tmp, verbose):
+            if run_deps_case(name, state, want, tmp, verbose):
                 passed += 1
                 print("ok %s" % name)
             else:
