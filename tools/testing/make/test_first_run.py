@@ -166,7 +166,8 @@ CASES += [
           % (GUEST_612, DIR_612)], kver=KVER_612),
     Case("check-guest-6.12", ["check-guest", "KSERIES=6.12"],
          [r"tools/testing/guest/run\.py --kernel \S*%s .*--workdir \S*%s"
-          r"check .*--suite-name guest-6\.12\b" % (GUEST_612, DIR_612)],
+          r"check .*--slow 1 --suite-name guest-6\.12\b"
+          % (GUEST_612, DIR_612)],
          kver=KVER_612),
     # Against the headers guest-kernel.sh unpacks into the cache.
     Case("guest-module-6.12", ["guest-module", "KSERIES=6.12"],
@@ -181,7 +182,8 @@ CASES += [
          kver=KVER_612),
     Case("soak-6.12-rt", ["soak", "KSERIES=6.12-rt"],
          [r"KHTTPD_SOAK=1 .*run\.py\s+--kernel \S*%s .*--workdir \S*%s"
-          r"soak .*--suite-name soak-6\.12-rt\b" % (GUEST_RT, DIR_RT)],
+          r"soak .*--slow 2 --suite-name soak-6\.12-rt\b"
+          % (GUEST_RT, DIR_RT)],
          kver=KVER_612_RT),
     Case("soak-rt", ["soak-rt"],
          [r"KHTTPD_SOAK=1 .*run\.py\s+--kernel \S*%s .*--suite-name "
