@@ -30,7 +30,8 @@ their kernel into /boot).  A plain
 "ok NAME" / "not ok NAME" and "# first-run: pass=P fail=F".
 
 Usage: test_first_run.py [-v] [NAME...]   (from the repository root, or
-anywhere: it runs make -C on its own tree)
+anywhere: it runs make -C on its own tree).  NAME, or KTEST_FILTER as
+ktest.h reads it, selects cases; "first" (in the suite's name) all of them.
 """
 import os
 import re
@@ -351,27 +352,37 @@ def run_deps_case(name, state, want, tmp, verbose):
     return not errors
 
 
+SUITE = "first-run"
+
+
 def main():
+    """Like ktest.h: NAME... or KTEST_FILTER (make check-unit K=PATTERN)
+    selects the cases whose name contains one of the words; a word in the
+    suite's own name ("first-run": K=first) selects every case.  With
+    KTEST_MATCHED, a filter that selects none appends "first-run 0" to
+    that file and passes (check-unit checks that some suite ran one)."""
     args = sys.argv[1:]
     verbose = "-v" in args
-    names = [a for a in args if a != "-v"]
-    passed = failed = 0
+    words = [a for a in args if not a.startswith("-")]
+    if not words:
+        words = re.split(r"[\s,]+", os.environ.get("KTEST_FILTER", "").strip())
+        words = [w for w in words if w]
+    if any(w in SUITE for w in words):
+        names = []
+    else:
+        names = words
+    cases = [(c.name, lambda c=c: run_case(c, tmp, verbose)) for c in CASES]
+    cases += [(n, lambda n=n, st=st, w=w: run_deps_case(n, st, w, tmp,
+                                                        verbose))
+              for n, st, w in DEPS_CASES]
+    passed = failed = skipped = 0
     tmp = tempfile.mkdtemp(prefix="khttpd-first-run.")
     try:
-        for case in CASES:
-            if names and not any(n in case.name for n in names):
-                continue
-            if run_case(case, tmp, verbose):
-                passed += 1
-                print("ok %s" % case.name)
-            else:
-                failed += 1
-                print("not ok %s" % case.name)
-            sys.stdout.flush()
-        for name, state, want in DEPS_CASES:
+        for name, run in cases:
             if names and not any(n in name for n in names):
+                skipped += 1
                 continue
-            if run_deps_case(name, state, want, tmp, verbose):
+            if run():
                 passed += 1
                 print("ok %s" % name)
             else:
@@ -380,7 +391,19 @@ def main():
             sys.stdout.flush()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("# first-run: pass=%d fail=%d" % (passed, failed))
+    ran = passed + failed
+    if words:
+        print("# %s: filter %s: ran %d of %d cases" %
+              (SUITE, " ".join("'%s'" % w for w in words), ran,
+               ran + skipped))
+        matched = os.environ.get("KTEST_MATCHED")
+        if matched:
+            with open(matched, "a") as f:
+                f.write("%s %d\n" % (SUITE, ran))
+            if not ran:
+                print("# %s: pass=0 fail=0" % SUITE)
+                return 0
+    print("# %s: pass=%d fail=%d" % (SUITE, passed, failed))
     return 1 if failed or not passed else 0
 
 
