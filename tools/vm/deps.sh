@@ -79,12 +79,21 @@ done
 # KSERIES: the series' newest kernel is looked up in apt's lists, which a
 # fresh machine may not have yet.
 guest_kernel=$(dirname "$0")/guest-kernel.sh
-if [ -n "$build_series" ] &&
-	! "$guest_kernel" version "$series" >/dev/null 2>&1; then
-	need_root "(apt's lists, for KSERIES=$series)"
-	echo "deps.sh: apt knows no $series kernel: apt-get update" >&2
-	update
-	"$guest_kernel" version "$series" >/dev/null
+if [ -n "$build_series" ]; then
+	known=0
+	"$guest_kernel" version "$series" >/dev/null 2>&1 || known=$?
+	case $known in
+	0) ;;
+	2) "$guest_kernel" version "$series" >/dev/null; exit 2 ;;
+	*)
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "deps.sh: apt knows no $series kernel: run as root, or: sudo apt-get update" >&2
+			exit 1
+		fi
+		echo "deps.sh: apt knows no $series kernel: apt-get update" >&2
+		update
+		"$guest_kernel" version "$series" >/dev/null ;;
+	esac
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -19,9 +19,9 @@
 #   6.12       the newest linux-headers-6.12.N+debNN-amd64 apt knows of
 #              that has a matching linux-image-6.12.N+debNN-amd64
 #   6.12-rt    the same for the PREEMPT_RT flavour, ...-rt-amd64
-# Any X.Y or X.Y-rt works alike.  `version` only reads apt's cache (never
-# `apt-get update`: tools/vm/deps.sh does that when the lists are empty);
-# nothing is ever hard-coded.
+# Any X.Y or X.Y-rt works alike (another word: exit status 2).  `version`
+# only reads apt's cache, never `apt-get update` (tools/vm/deps.sh does
+# that when the lists are empty); nothing is ever hard-coded.
 #
 # Nothing is installed into the host's /boot.  That is why `headers`
 # unpacks the 6.12 headers rather than installing them: Debian's
@@ -57,7 +57,7 @@ series_version()
 	[0-9]*.[0-9]*) major=$series flavour=amd64 ;;
 	*)
 		echo "guest-kernel.sh: unknown kernel series '$series' (6.1, 6.12, 6.12-rt)" >&2
-		return 1 ;;
+		return 2 ;;
 	esac
 	re="${major//./\\.}\\.[0-9]+\\+deb[0-9]+-$flavour"
 	names=$(apt-cache pkgnames "linux-" 2>/dev/null |

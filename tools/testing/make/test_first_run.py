@@ -314,10 +314,12 @@ DEPS_CASES = [
     # linux-kbuild's needs are missing: installed (the lists are recent).
     ("deps-6.12-kbuild", ["lists", "no-pahole", "stamp"],
      [INSTALL + "pahole"]),
+    # Not a series: fail at once, no apt-get update.
+    ("deps-unknown-series", ["series=foo"], [], 2),
 ]
 
 
-def run_deps_case(name, state, want, tmp, verbose):
+def run_deps_case(name, state, want, tmp, verbose, status=0):
     d = os.path.join(tmp, name)
     stubs = os.path.join(d, "bin")
     os.makedirs(stubs)
@@ -325,11 +327,15 @@ def run_deps_case(name, state, want, tmp, verbose):
     write(os.path.join(stubs, "apt-cache"), STUB_DEPS_APT_CACHE)
     write(os.path.join(stubs, "apt-get"), STUB_DEPS_APT_GET)
     write(os.path.join(stubs, "id"), STUB_ID)
+    series = "6.12"
     for f in state:
-        open(os.path.join(d, f), "w").close()
+        if f.startswith("series="):
+            series = f[len("series="):]
+        else:
+            open(os.path.join(d, f), "w").close()
     stamp_path = os.path.join(d, "stamp")
     env = dict(os.environ, PATH=stubs + ":" + os.environ["PATH"], FR_DIR=d,
-               KSERIES="6.12", KHTTPD_APT_STAMP=stamp_path, LC_ALL="C")
+               KSERIES=series, KHTTPD_APT_STAMP=stamp_path, LC_ALL="C")
     p = subprocess.run([os.path.join(ROOT, "tools", "vm", "deps.sh"),
                         "build"], env=env, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, universal_newlines=True,
@@ -340,8 +346,9 @@ def run_deps_case(name, state, want, tmp, verbose):
     except FileNotFoundError:
         got = []
     errors = []
-    if p.returncode != 0:
-        errors.append("deps.sh exited with status %d" % p.returncode)
+    if p.returncode != status:
+        errors.append("deps.sh exited with status %d, expected %d" %
+                      (p.returncode, status))
     if got != want:
         errors.append("apt-get ran %r, expected %r" % (got, want))
     if errors or verbose:
@@ -372,9 +379,10 @@ def main():
     else:
         names = words
     cases = [(c.name, lambda c=c: run_case(c, tmp, verbose)) for c in CASES]
-    cases += [(n, lambda n=n, st=st, w=w: run_deps_case(n, st, w, tmp,
-                                                        verbose))
-              for n, st, w in DEPS_CASES]
+    cases += [(c[0], lambda c=c: run_deps_case(*c[:3], tmp=tmp,
+                                               verbose=verbose,
+                                               status=(c[3:] or [0])[0]))
+              for c in DEPS_CASES]
     passed = failed = skipped = 0
     tmp = tempfile.mkdtemp(prefix="khttpd-first-run.")
     try:
