@@ -6,6 +6,9 @@
 #   make run        boot Debian's kernel in QEMU with khttpd.ko, serve on
 #                   127.0.0.1:$(PORT) until Ctrl-C (installs what is missing)
 #   make check      every test suite; ends with "N passed, N failed"
+#   make run KSERIES=6.12   the guest on Debian's 6.12 kernel instead of
+#                   6.1 (also check-guest, soak; 6.12-rt: PREEMPT_RT;
+#                   Documentation/kernels.md)
 #   make install    install khttpd.ko into /lib/modules/$(KVER)/extra
 #   make help       every target and the main variables, one line each
 #
@@ -21,12 +24,21 @@ KHTTPD_ARGS ?=
 ACCEL ?= auto
 PYTHON ?= /usr/bin/python3
 
+# KSERIES: the guest's kernel series (Documentation/kernels.md).  Empty or
+# 6.1: Debian 12's default, the version linux-headers-amd64 depends on;
+# 6.12 or 6.12-rt (PREEMPT_RT): the newest linux-headers-6.12.N+deb12-amd64
+# (-rt-amd64) apt knows of.  Exported: tools/vm/deps.sh installs its headers.
+KSERIES ?=
+export KSERIES
+# Not the default series: its suites are named after it (guest-6.12).
+KSERIES_ALT = $(filter-out 6.1,$(KSERIES))
+
 # Build against the running kernel when its headers exist; otherwise (and
 # always for `make run` / `make check`) against Debian's linux-headers-amd64,
 # the kernel the QEMU guest boots.  GUEST_KVER is read once, when make
 # starts: on a fresh machine it is empty until tools/vm/deps.sh has
 # installed that package (see "the QEMU guest" below).
-GUEST_KVER := $(shell tools/vm/guest-kernel.sh version 2>/dev/null)
+GUEST_KVER := $(shell tools/vm/guest-kernel.sh version $(KSERIES) 2>/dev/null)
 ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
 KVER ?= $(shell uname -r)
 else
@@ -38,7 +50,7 @@ MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name
 
 .PHONY: all modules kernel-headers clean install run check deps \
 	guest-module initramfs check-unit check-kunit check-guest soak \
-	first-run-test ktest-test help-test check-unit-matched \
+	first-run-test ktest-test help-test check-unit-matched soak-rt \
 	_guest-module _initramfs _run _check-guest _soak \
 	cluster cluster-ctl check-cluster soak-cluster \
 	_cluster _check-cluster _soak-cluster
@@ -74,18 +86,31 @@ deps:
 #
 # Each public target that needs GUEST_KVER runs tools/vm/deps.sh, then does
 # its work as the internal target _NAME in a child make, which reads the
-# version anew (a fresh machine has no linux-headers-amd64 before deps.sh).
+# version anew (a fresh machine has no linux-headers-amd64 before deps.sh,
+# nor, with KSERIES=6.12, the series' headers or even apt's lists).
+#
+# Another series than the default builds in its own directory, named by
+# the version (build/guest-6.12.118+deb12-amd64), so that builds for 6.1
+# and 6.12 do not overwrite each other, against headers unpacked beside
+# the kernel in the cache (guest-kernel.sh headers: installing Debian's
+# 6.12 headers would install that kernel in the host's /boot).
 
-GUEST_DIR = $(BUILD)/guest
+GUEST_DIR = $(BUILD)/guest$(if $(KSERIES_ALT),-$(GUEST_KVER))
 GUEST_KO = $(GUEST_DIR)/module/khttpd.ko
 GUEST_INITRD = $(GUEST_DIR)/initramfs.gz
 GUEST_KERNEL = $(KHTTPD_CACHE)/guest/$(GUEST_KVER)
+GUEST_HEADERS = $(GUEST_KERNEL)/headers
+GUEST_KDIR = $(if $(KSERIES_ALT),$(GUEST_HEADERS)/usr/src/linux-headers-$(GUEST_KVER),/lib/modules/$(GUEST_KVER)/build)
 GUEST_FILES ?=
 GUEST_DEPS = build guest
 
 ifneq ($(filter _% $(GUEST_KO) $(GUEST_INITRD),$(MAKECMDGOALS)),)
 ifeq ($(GUEST_KVER),)
+ifeq ($(KSERIES_ALT),)
 $(error cannot find the guest kernel's version: linux-headers-amd64 is not installed (tools/vm/deps.sh build))
+else
+$(error cannot find the guest kernel's version: apt knows no linux-headers of series $(KSERIES) with its linux-image (KSERIES=$(KSERIES) tools/vm/deps.sh build))
+endif
 endif
 endif
 
@@ -96,16 +121,19 @@ guest-module initramfs run check-guest soak cluster check-cluster soak-cluster:
 
 # khttpd.ko for the guest, built in a copy of the tree so that a native
 # `make` in the source directory is left alone.
-$(GUEST_KO): $(MODULE_SRCS)
+$(GUEST_KO): $(MODULE_SRCS) $(if $(KSERIES_ALT),$(GUEST_HEADERS)/.unpacked)
 	@mkdir -p $(GUEST_DIR)/module
 	@tar -cf - $(MODULE_SRCS) | tar -xf - -C $(GUEST_DIR)/module
-	$(MAKE) -C /lib/modules/$(GUEST_KVER)/build \
+	$(MAKE) -C $(GUEST_KDIR) \
 		M=$(abspath $(GUEST_DIR))/module modules
+
+$(GUEST_HEADERS)/.unpacked:
+	@tools/vm/guest-kernel.sh headers $(KHTTPD_CACHE)/guest $(GUEST_KVER) >/dev/null
 
 _guest-module: $(GUEST_KO)
 
 $(GUEST_KERNEL)/vmlinuz:
-	@tools/vm/guest-kernel.sh fetch $(KHTTPD_CACHE)/guest >/dev/null
+	@tools/vm/guest-kernel.sh fetch $(KHTTPD_CACHE)/guest $(GUEST_KVER) >/dev/null
 
 $(GUEST_INITRD): $(GUEST_KO) $(GUEST_KERNEL)/vmlinuz tools/vm/init \
 		tools/vm/initramfs.py $(filter-out %:,$(subst :, :,$(GUEST_FILES)))
@@ -212,17 +240,27 @@ check-kunit:
 
 # check-guest and soak run tools/vm/deps.sh, then these in a child make
 # (see "the QEMU guest").
+# Their summary lines: "# guest: ..." on 6.1, "# guest-6.12: ..." on 6.12.
+SUITE_SUFFIX = $(if $(KSERIES_ALT),-$(KSERIES_ALT))
+# The cases' timeout factor (run.py --slow): a PREEMPT_RT guest under TCG
+# ran two to four times slower here (boot: 31-62 s against 14 s).
+GUEST_SLOW ?= $(if $(filter %-rt,$(KSERIES)),2,1)
 _check-guest: $(GUEST_INITRD)
 	@$(PYTHON) tools/testing/guest/run.py --kernel $(GUEST_KERNEL)/vmlinuz \
 		--initrd $(GUEST_INITRD) --workdir $(GUEST_DIR)/check --accel $(ACCEL) \
-		$(GUEST_K)
+		--slow $(GUEST_SLOW) --suite-name guest$(SUITE_SUFFIX) $(GUEST_K)
 
 # The hostile-client cases, five times longer and larger (KHTTPD_SOAK).
 _soak: $(GUEST_INITRD)
 	@KHTTPD_SOAK=1 $(PYTHON) tools/testing/guest/run.py \
 		--kernel $(GUEST_KERNEL)/vmlinuz --initrd $(GUEST_INITRD) \
 		--workdir $(GUEST_DIR)/soak --accel $(ACCEL) -m tests_hostile \
-		--suite-name soak $(GUEST_K)
+		--slow $(GUEST_SLOW) --suite-name soak$(SUITE_SUFFIX) $(GUEST_K)
+
+# soak on Debian's PREEMPT_RT kernel (6.12-rt): preemptible spinlocks and
+# threaded interrupts, other interleavings of the same code.
+soak-rt:
+	@$(MAKE) --no-print-directory soak KSERIES=6.12-rt
 -include tools/bench/bench.mk
 -include tools/vm/debug.mk
 
@@ -243,9 +281,9 @@ Tests
   check-unit           user-space unit tests (ASan, UBSan), tools' self-tests
   check-fuzz           each fuzzer's corpus, then 10 s of fuzzing each
   check-kunit          KUnit on UML with KASAN, lockdep, UBSAN
-  check-guest          the in-guest suite, against khttpd.ko in QEMU
+  check-guest          the in-guest suite, against khttpd.ko in QEMU (KSERIES)
   check-cluster        3 guests behind HAProxy: shards, node loss, upgrade
-  soak soak-cluster    check-guest's hostile clients 5x; the cluster's
+  soak soak-rt soak-cluster  hostile clients 5x (-rt: 6.12-rt), cluster 5x
   cluster cluster-ctl  NODES guests behind HAProxy; NODE=2 ACTION=upgrade
   check-debug          check-guest under a KASAN/lockdep/kmemleak kernel
   bench-smoke          htstress against khttpd and nginx, with assertions
@@ -265,7 +303,8 @@ Variables
   ACCEL=auto           QEMU accelerator: kvm, tcg, auto (kvm if it boots)
   K=PATTERN            only cases matching PATTERN (check-unit check-guest soak
                        check-debug check-cluster; check-kunit: 'suite[.case]')
-  SUITES='unit guest'  check's suites: unit fuzz kunit guest bench cluster
+  KSERIES=6.12         the guest's kernel: 6.1 (default), 6.12, 6.12-rt
+  SUITES='unit guest'  check's: unit fuzz kunit guest guest-6.12 bench cluster
   BUILD=build          where everything is built
   KDIR=DIR             kernel build tree (default: the running kernel's)
   KHTTPD_CACHE=DIR     guest kernel, UML, debug kernel (~/.cache/khttpd)

@@ -8,12 +8,15 @@ the archive entries are written directly, /dev/console included.
 Usage: initramfs.py -o OUT (--kmods DIR --kver KVER | --no-kmods)
                     [--file SRC:DEST ...]
 The guest modules (virtio-net and virtio-pci with their dependencies) are
-resolved with `modprobe --show-depends` against the unpacked Debian kernel.
+resolved with `modprobe --show-depends` against the unpacked Debian kernel,
+and stored uncompressed (Debian's 6.12 kernels ship them as .ko.xz, which
+busybox's insmod may not read).
 With --no-kmods (a kernel that has them built in, tools/vm/debug-kernel.sh)
 none are added and /etc/modules is empty.
 """
 import argparse
 import gzip
+import lzma
 import os
 import stat
 import subprocess
@@ -78,6 +81,24 @@ def module_chain(kmods, kver, names):
     return chain
 
 
+def read_module(path):
+    """Return (name.ko, the module's ELF bytes): .ko, .ko.xz, .ko.zst or
+    .ko.gz."""
+    base = os.path.basename(path)
+    if base.endswith(".xz"):
+        with lzma.open(path) as f:
+            return base[:-3], f.read()
+    if base.endswith(".gz"):
+        with gzip.open(path) as f:
+            return base[:-3], f.read()
+    if base.endswith(".zst"):
+        data = subprocess.run(["zstd", "-dcq", path], check=True,
+                              capture_output=True).stdout
+        return base[:-4], data
+    with open(path, "rb") as f:
+        return base, f.read()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-o", "--output", required=True)
@@ -115,9 +136,8 @@ def main():
             chain = [] if args.no_kmods else module_chain(
                 args.kmods, args.kver, GUEST_MODULES)
             for ko in chain:
-                name = os.path.basename(ko)
-                with open(ko, "rb") as f:
-                    cpio.file("lib/modules/" + name, f.read())
+                name, data = read_module(ko)
+                cpio.file("lib/modules/" + name, data)
                 names.append(name)
             cpio.file("etc/modules",
                       "".join(n + "\n" for n in names).encode())
