@@ -287,8 +287,7 @@ Tests
   cluster cluster-ctl  NODES guests behind HAProxy; NODE=2 ACTION=upgrade
   check-debug          check-guest under a KASAN/lockdep/kmemleak kernel
   bench-smoke          htstress against khttpd and nginx, with assertions
-  unit-NAME            one unit suite: tools/testing/unit/NAME.c
-  tools-test first-run-test ktest-test help-test   (check-unit's too)
+  unit-NAME tools-test first-run-test ktest-test help-test  (check-unit's)
   htstress-test fibcheck-test plot-test     (tools-test's suites)
   tools-smoke          fibcheck, htstress against khttpd on 127.0.0.1:PORT
   fiblen-check         bn_fib_text_len() is exact for every N (a minute)
