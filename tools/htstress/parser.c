@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/proto/parser.h"
+#include "parser.h"
 
 enum {
 	ST_STATUS,

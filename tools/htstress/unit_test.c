@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "hist.h"
-#include "http/proto/parser.h"
+#include "parser.h"
 #include "url.h"
 
 static int passed, failed;

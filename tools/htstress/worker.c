@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "htstress.h"
-#include "http/proto/parser.h"
+#include "parser.h"
 
 #define MS		1000000ULL
 #define SCAN_NS		(10 * MS)	/* timeout and reconnect scan period */
