@@ -74,7 +74,7 @@ class Guest:
     """One QEMU guest running tools/vm/init."""
 
     def __init__(self, kernel, initrd, workdir, mem=2048, smp=2,
-                 accel="auto", forwards=(), append=""):
+                 accel="auto", forwards=(), append="", qemu_args=()):
         self.kernel = kernel
         self.initrd = initrd
         self.workdir = workdir
@@ -83,6 +83,7 @@ class Guest:
         self.accel = accel
         self.forwards = list(forwards)   # (host_port, guest_port)
         self.append = append
+        self.qemu_args = list(qemu_args)  # e.g. ["-plugin", "x.so"]
         self.proc = None
         self.ctl = None
         self.buf = b""
@@ -108,7 +109,7 @@ class Guest:
                 "-serial", "file:" + self.console_log,
                 "-serial", "unix:%s,server=on,wait=off" % self.ctl_path,
                 "-netdev", "user,id=n0" + fwd,
-                "-device", "virtio-net-pci,netdev=n0"]
+                "-device", "virtio-net-pci,netdev=n0"] + self.qemu_args
 
     def start(self, timeout=180):
         """Boot and wait until the agent answers; raise GuestError if not."""
