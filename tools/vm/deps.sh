@@ -9,7 +9,8 @@
 #   kunit  - run KUnit on UML from Debian's kernel source (and build the
 #            debug guest kernel, tools/vm/debug-kernel.sh)
 #   test   - user-space tests, fuzzers and tools
-#   bench  - what `make bench` compares khttpd with (not installed by default)
+#   bench  - what `make bench` compares khttpd with and loads it with
+#            (not installed by default)
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and
 # runs apt-get (update once, then install) only for what is missing.
@@ -20,7 +21,7 @@ declare -A GROUPS_PKGS=(
 	[guest]="qemu-system-x86 busybox-static cpio xz-utils zstd python3"
 	[kunit]="linux-source-6.1 flex bison bc libelf-dev python3 xz-utils"
 	[test]="libgmp-dev clang libclang-rt-14-dev python3 python3-gmpy2 python3-matplotlib curl"
-	[bench]="nginx-light hyperfine"
+	[bench]="nginx-light hyperfine wrk h2o"
 )
 
 groups=("$@")
