@@ -223,9 +223,13 @@ def rate_table(res, runs, servers):
         cells = []
         for s in servers:
             r = res.get("%s-%s" % (key, s))
-            cells.append("%s (%s)" % (fmt(r["responses"]),
-                                      fmt(r["responses"] / r["host_seconds"]))
-                         if r and r.get("host_seconds") else "–")
+            if not r:
+                cells.append("–")
+            elif r.get("host_seconds"):
+                cells.append("%s (%s)" % (fmt(r["responses"]), fmt(
+                    r["responses"] / r["host_seconds"])))
+            else:
+                cells.append(fmt(r["responses"]))
         if any(c != "–" for c in cells):
             rows.append("| %s | %s |" % (label, " | ".join(cells)))
     return "\n".join(rows)
