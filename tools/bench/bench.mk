@@ -14,12 +14,13 @@
 #                     them), for iteration: prints their tables into the
 #                     log, writes build/bench/results-partial.json and no
 #                     documentation
-#   make bench-insn   section insn alone (about 3 minutes): instructions
+#   make bench-insn   section insn alone (13 to 24 minutes, niced, on this
+#                     2-core host under a load of 8 to 12): instructions
 #                     per response of khttpd, nginx and h2o, counted by
 #                     the TCG plugin tools/bench/insn/insncount.c in a boot
 #                     of its own; the table and khttpd's kernel profile in
 #                     the log, build/bench/insn.md and build/bench/insn.json
-#   make check-insn   the budget of make check (about a minute): khttpd's
+#   make check-insn   the budget of make check (1 to 3 minutes): khttpd's
 #                     instructions per keep-alive hit against the budget
 #                     of tools/bench/insn/insn.py and against nginx's;
 #                     prints "# insn-budget: pass=P fail=F"

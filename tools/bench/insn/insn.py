@@ -30,9 +30,8 @@ import sys
 # measured on 2026-12-04 (63,720); lower it when the hot path gets cheaper.
 BUDGET_KA_HIT = 65600
 # khttpd's instructions per hit over nginx's in the same run, at most:
-# 1.070 measured then, +3 %.  On one vCPU nginx batches its 8 connections
-# in one epoll loop and no CPU goes idle between requests; the 2-vCPU wrk
-# table of section insn (0.8 there) is where the 0.50 was set.
+# 1.070 measured then, +3 %.  Not the 0.72 (target 0.50), which
+# was measured on two vCPUs with wall-clock runs (performance.md).
 BUDGET_RATIO_NGINX = 1.10
 
 
