@@ -286,14 +286,14 @@ Tests
   soak soak-rt soak-cluster  hostile clients 5x (-rt: 6.12-rt), cluster 5x
   cluster cluster-ctl  NODES guests behind HAProxy; NODE=2 ACTION=upgrade
   check-debug          check-guest under a KASAN/lockdep/kmemleak kernel
-  bench-smoke          htstress against khttpd and nginx, with assertions
+  bench-smoke check-insn  htstress vs nginx, asserted; instructions per hit
   unit-NAME tools-test first-run-test ktest-test help-test  (check-unit's)
   htstress-test fibcheck-test plot-test     (tools-test's suites)
   tools-smoke          fibcheck, htstress against khttpd on 127.0.0.1:PORT
   fiblen-check         bn_fib_text_len() is exact for every N (a minute)
 Fuzzing, benchmarks, debug kernel
   fuzz fuzz-NAME       every fuzzer, or one (fuzz_NAME.c); FUZZ_SECONDS=600
-  bench                khttpd vs nginx: Documentation/performance.md
+  bench bench-insn     khttpd vs nginx (performance.md); exact instructions
   bench-bignum tune-bignum  bignum vs GMP table; measure its thresholds
   debug-kernel debug-module debug-initramfs  check-debug's steps
 Variables

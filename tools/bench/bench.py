@@ -18,7 +18,11 @@ khttpd (port 8081) and nginx (port 8082) on the guest's 127.0.0.1:
      port;
   7. (section 7 of the document) static files of four sizes on tmpfs,
      the two large ones on ramfs too, beneath khttpd's docroot, which is
-     nginx's root, after checking that both servers send their bytes.
+     nginx's root, after checking that both servers send their bytes;
+  8. (section insn, in a second boot under TCG with the plugin
+     tools/bench/insn/insncount.c) instructions per response of khttpd,
+     nginx and h2o, each wrk run between two markers, and the kernel
+     profile of khttpd's keep-alive hit (tools/bench/insn/insn.py).
 
 Then it writes build/bench/results.json, the PNGs of Documentation/images/
 and the generated parts of Documentation/performance.md and
@@ -31,9 +35,16 @@ results-partial.json, but no documentation, which stays one boot's.
 --smoke is the short version `make bench-smoke` runs: a few short runs,
 each a real assertion, printed as "ok NAME" / "not ok NAME" and
 "# bench-smoke: pass=P fail=F"; it writes no documentation.
+
+--insn-budget is `make check-insn`: khttpd's and nginx's instructions per
+keep-alive hit in a one-vCPU guest clocked by its instruction count,
+against the budget of tools/bench/insn/insn.py; "# insn-budget: pass=P
+fail=F".
 """
 import argparse
+import base64
 import datetime
+import gzip
 import json
 import os
 import platform
@@ -47,14 +58,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools", "vm"))
 sys.path.insert(0, os.path.join(ROOT, "tools", "plot"))
+sys.path.insert(0, os.path.join(HERE, "insn"))
 
 import guest as vm  # noqa: E402
+import insn  # noqa: E402
 
 KPORT = 8081            # khttpd in the guest
 NPORT = 8082            # nginx in the guest
+HPORT = 8083            # h2o in the guest (section insn)
 GBIN = "/bench"         # where the bench's binaries live in the guest
 WWW = "/tmp/www"        # nginx's document root (tmpfs)
 NRUN = "/tmp/nginx"     # nginx's pid, log, temp files
+HRUN = "/tmp/h2o"       # h2o's pid and log
 PYTHON = "/usr/bin/python3"
 
 # The N of the cache comparison and the ranges their misses come from:
@@ -83,7 +98,30 @@ STATIC_CONNS = 8
 # queued, runs of the 4 MiB file from tmpfs lost a few requests to it.
 STATIC_IDLE_MS = 600000
 SECTIONS = ["idle", "throughput", "zerocopy", "fibcheck", "hitmiss",
-            "static"]
+            "static", "insn"]
+
+# Section insn: instructions per response, counted by the TCG plugin
+# tools/bench/insn/insncount.c in a boot of its own (-accel
+# tcg,thread=single, nokaslr), wrk in the guest against khttpd, nginx and
+# h2o.  (key, label, path, wrk options); "khttpd_script" replaces the path
+# for khttpd only.
+INSN_RUNS = [
+    ("ka", "keep-alive, `/fib/1000` (209 B)", "/fib/1000", {}),
+    ("pipe16", "pipelined ×16, `/fib/1000`", "/fib/1000",
+     {"script": "pipeline.lua"}),
+    ("fib1m", "`/fib/1000000` cache hit (208,988 B)", "/fib/1000000", {}),
+    ("file256k", "256 KiB docroot file (tmpfs)", "/tmpfs/256k.jpg", {}),
+    ("file1k", "1 KiB docroot file (tmpfs)", "/tmpfs/1k.html", {}),
+    ("miss", "miss, N = 10,000 up, each once (nginx, h2o: the file "
+     "`/fib/10000`, 2,090 B)", "/fib/10000", {"khttpd_script": "miss.lua"}),
+    ("close", "new connection per request (`Connection: close`), "
+     "`/fib/1000`", "/fib/1000", {"header": "Connection: close"}),
+]
+INSN_SERVERS = [("khttpd", KPORT), ("nginx", NPORT), ("h2o", HPORT)]
+INSN_CONNS = 8
+INSN_PROFILE_TOP = 15
+# The budget run of `make check-insn` (bench.py --insn-budget).
+BUDGET_REQUESTS = 2000
 
 
 def log(msg):
@@ -104,14 +142,44 @@ def ldd_deps(binary):
     return deps
 
 
-def build_initramfs(args, out):
-    """The test guest's initramfs plus what the bench runs in the guest."""
+def h2o_conf(workers):
+    """h2o's configuration: the files of WWW, typed as nginx types them,
+    no access log (nginx has access_log off)."""
+    return "\n".join([
+        "# h2o.conf of `make bench` (tools/bench/bench.py, section insn)",
+        "listen:", "  host: 127.0.0.1", "  port: %d" % HPORT,
+        "user: root", "num-threads: %d" % workers,
+        "pid-file: %s/h2o.pid" % HRUN, "error-log: %s/error.log" % HRUN,
+        "file.mime.setdefaulttype: \"text/plain; charset=utf-8\"",
+        "file.mime.addtypes:",
+        "  \"text/html; charset=utf-8\": .html",
+        "  \"text/css; charset=utf-8\": .css",
+        "  \"image/jpeg\": .jpg",
+        "  \"application/octet-stream\": .bin",
+        "hosts:", "  default:", "    paths:", "      /:",
+        "        file.dir: %s" % WWW, ""])
+
+
+def build_initramfs(args, out, insn_tools=None, workers=None):
+    """The test guest's initramfs plus what the bench runs in the guest;
+    @insn_tools "budget" adds the marker of insncount.so, "full" also wrk
+    and h2o (section insn)."""
     files = [(args.ko, "/khttpd.ko"),
              (args.htstress, GBIN + "/htstress"),
              (args.idleconns, GBIN + "/idleconns"),
              (args.nginx, GBIN + "/nginx")]
-    for lib in ldd_deps(args.nginx):
-        files.append((lib, lib))
+    dynamic = [args.nginx]
+    if insn_tools:
+        files.append((args.insnmark, GBIN + "/insnmark"))
+    if insn_tools == "full":
+        files += [(args.wrk, GBIN + "/wrk"), (args.h2o, GBIN + "/h2o")]
+        files += [(os.path.join(HERE, "insn", lua), GBIN + "/" + lua)
+                  for lua in ("pipeline.lua", "miss.lua")]
+        dynamic += [args.wrk, args.h2o]
+    libs = []
+    for binary in dynamic:
+        libs += [lib for lib in ldd_deps(binary) if lib not in libs]
+    files += [(lib, lib) for lib in libs]
     etc = os.path.join(args.workdir, "etc")
     os.makedirs(etc, exist_ok=True)
     extra = {
@@ -121,15 +189,18 @@ def build_initramfs(args, out):
     }
     with open(os.path.join(HERE, "nginx.conf.in")) as f:
         conf = f.read()
-    for key, val in (("@WORKERS@", str(args.smp)), ("@PORT@", str(NPORT)),
+    workers = workers or args.smp
+    for key, val in (("@WORKERS@", str(workers)), ("@PORT@", str(NPORT)),
                      ("@ROOT@", WWW), ("@RUN@", NRUN)):
         conf = conf.replace(key, val)
     extra["nginx.conf"] = conf
+    if insn_tools == "full":
+        extra["h2o.conf"] = h2o_conf(workers)
     for name, text in extra.items():
         path = os.path.join(etc, name)
         with open(path, "w") as f:
             f.write(text)
-        dest = GBIN + "/nginx.conf" if name == "nginx.conf" else "/etc/" + name
+        dest = GBIN + "/" + name if name.endswith(".conf") else "/etc/" + name
         files.append((path, dest))
     cmd = [PYTHON, os.path.join(ROOT, "tools/vm/initramfs.py"), "-o", out,
            "--kmods", args.kmods, "--kver", args.kver,
@@ -159,6 +230,7 @@ class Bench:
         self.loaded = None
         self.res = {"runs": {}, "idle": {}, "stats": {}, "loads": {}}
         self.checks = []
+        self.marks = None       # insn.Marks of a boot with the plugin
         self.jsondir = os.path.join(args.workdir, "json")
         os.makedirs(self.jsondir, exist_ok=True)
 
@@ -283,9 +355,9 @@ class Bench:
         self.res["machine"] = info
         log("machine: %s" % json.dumps(info))
 
-    def start_nginx(self):
+    def start_nginx(self, ns=None):
         """Fetch khttpd's bodies into nginx's root, start nginx, compare."""
-        ns = sorted({10, 1000} | {n for n, _, _ in CACHE_POINTS})
+        ns = sorted(ns or ({10, 1000} | {n for n, _, _ in CACHE_POINTS}))
         self.sh("mkdir -p %s/fib %s/body /var/log/nginx /var/lib/nginx"
                 % (WWW, NRUN))
         for n in ns:
@@ -303,6 +375,23 @@ class Bench:
             n: int(self.sh("wc -c < %s/fib/%d" % (WWW, n)).strip())
             for n in ns}
         self.sh("rm -f /tmp/cmp.*")
+
+    def start_h2o(self, ns):
+        """Start h2o on nginx's root (start_nginx() filled it); compare."""
+        self.sh("mkdir -p %s && %s/h2o -c %s/h2o.conf > %s/out.log 2>&1 &"
+                % (HRUN, GBIN, GBIN, HRUN))
+        for _ in range(100):
+            if self.g.run("wget -q -O /dev/null http://127.0.0.1:%d/fib/%d"
+                          % (HPORT, ns[0]), timeout=30)[0] == 0:
+                break
+            time.sleep(0.2)
+        for n in ns:
+            out = self.sh("wget -q -O /tmp/cmp http://127.0.0.1:%d/fib/%d"
+                          " && cmp /tmp/cmp %s/fib/%d && wc -c < /tmp/cmp"
+                          % (HPORT, n, WWW, n), check=False)
+            self.check("h2o serves khttpd's bytes for /fib/%d" % n,
+                       out.strip().isdigit(), out.strip())
+        self.sh("rm -f /tmp/cmp")
 
     # -- 4. idle connections
     def slab_objects(self):
@@ -438,8 +527,9 @@ class Bench:
         return csv
 
     # -- 7. static files
-    def static_files(self, files):
-        """Write @files beneath WWW; check that both servers send them."""
+    def static_files(self, files, servers=(("khttpd", KPORT),
+                                           ("nginx", NPORT))):
+        """Write @files beneath WWW; check that the servers send them."""
         for fs in sorted({fs for fs, _, _ in files}):
             d = "%s/%s" % (WWW, fs)
             self.sh("mkdir -p %s" % d)
@@ -451,7 +541,7 @@ class Bench:
             path = "%s/%s/%s" % (WWW, fs, name)
             self.sh("head -c %d /dev/urandom > %s" % (size, path))
             want = self.sh("sha256sum %s" % path).split()[0]
-            for srv, port in (("khttpd", KPORT), ("nginx", NPORT)):
+            for srv, port in servers:
                 got = self.sh("wget -q -O /tmp/got http://127.0.0.1:%d/%s/%s"
                               " && sha256sum /tmp/got" % (port, fs, name),
                               check=False).split()
@@ -475,6 +565,197 @@ class Bench:
                            "good %d bad %d errors %d timeouts %d bytes %d" %
                            (r["good"], r["bad"], r["errors"], r["timeouts"],
                             r["bytes"]))
+
+    # -- insn: instructions per response (a boot with insncount.so)
+    def insn_window(self, cmd, profile=False, timeout=600):
+        """Run @cmd in the guest between two totals markers (and a profile
+        window around it with @profile); (status, kernel, user, profile or
+        None, output of @cmd)."""
+        self.marks.read()
+        mark = GBIN + "/insnmark"
+        rc, out = self.g.run(
+            "%s %s; %s > /tmp/insn.out 2>&1; rc=$?; %s %s; cat /tmp/insn.out;"
+            " exit $rc" % (mark, "reset totals" if profile else "totals",
+                           cmd, mark,
+                           "totals profile" if profile else "totals"),
+            timeout=timeout)
+        k, u, prof = insn.window_delta(self.marks.read())
+        return rc, k, u, prof, out
+
+    def insn_wrk(self, key, srv, port, path, opts, secs, profile=False,
+                 miss_first=10000, miss_stride=None):
+        """One wrk run of @secs against @srv between two markers; its
+        result (and the kernel block profile of the run with @profile)."""
+        threads = self.args.insn_smp
+        script = opts.get("script")
+        if srv == "khttpd" and opts.get("khttpd_script"):
+            script = opts["khttpd_script"]
+        url = "http://127.0.0.1:%d%s" % (port, path)
+        if script != "miss.lua":
+            self.sh("wget -q -O /dev/null %s" % url, timeout=300)
+        cmd = "%s/wrk -t%d -c%d -d%ds" % (GBIN, threads, INSN_CONNS, secs)
+        if script:
+            cmd += " -s %s/%s" % (GBIN, script)
+        if opts.get("header"):
+            cmd += " -H %s" % shlex.quote(opts["header"])
+        cmd += " " + url
+        if script == "miss.lua":
+            cmd += " -- %d %d" % (miss_stride or threads, miss_first)
+        s0 = self.stats() if srv == "khttpd" else None
+        t0 = time.monotonic()
+        rc, k, u, prof, out = self.insn_window(cmd, profile, 100 * secs + 300)
+        host_s = time.monotonic() - t0
+        name = "%s-%s" % (key, srv)
+        try:
+            r = insn.parse_wrk(out)
+        except ValueError as e:
+            self.check("insn %s: wrk ran" % name, False, str(e))
+            return None, None
+        n = r["responses"]
+        r.update({"server": srv, "path": path, "status": rc,
+                  "host_seconds": host_s,
+                  "wrk": cmd.replace(GBIN + "/", ""), "kernel": k, "user": u,
+                  "kernel_per": k / n if n else 0,
+                  "user_per": u / n if n else 0,
+                  "total_per": (k + u) / n if n else 0})
+        if s0:
+            s1 = self.stats()
+            r["cache_delta"] = {x: s1["cache"][x] - s0["cache"][x]
+                                for x in ("hits", "misses")}
+        self.check("insn %s: %d responses, no socket errors, no non-2xx"
+                   % (name, n), rc == 0 and n > 0 and not r["errors"] and
+                   not r["non2xx"], "status %d errors %d non-2xx %d" %
+                   (rc, r["errors"], r["non2xx"]))
+        log("%-16s %8d responses %7.0f req/s of the host  kernel %9s  user "
+            "%9s  total %9s per response%s" % (
+                name, n, n / host_s,
+                insn.fmt(r["kernel_per"]), insn.fmt(r["user_per"]),
+                insn.fmt(r["total_per"]),
+                "  cache %s" % r["cache_delta"] if s0 else ""))
+        return (r if n else None), prof
+
+    def insn_symbols(self, outdir):
+        """Kernel and khttpd symbols of this boot (saved in @outdir)."""
+        # gzip'ed: the agent's serial line is slow under TCG.
+        packed = self.sh("gzip -c /proc/kallsyms | base64", timeout=600)
+        kallsyms = gzip.decompress(base64.b64decode(packed)).decode()
+        sections = self.sh("cd /sys/module/khttpd/sections && for f in "
+                           ".*text*; do echo $f $(cat $f); done")
+        for name, text in (("kallsyms.txt", kallsyms),
+                           ("sections.txt", sections)):
+            with open(os.path.join(outdir, name), "w") as f:
+                f.write(text)
+        return insn.Symbols(
+            insn.kallsyms_text(kallsyms, "khttpd") +
+            insn.module_text(self.args.ko, insn.parse_sections(sections),
+                             "khttpd"))
+
+    def insn(self, outdir):
+        """Section insn: every run of INSN_RUNS against every server of
+        INSN_SERVERS for the same time, each between two markers."""
+        d = self.args.insn_duration
+        res = self.res["insn"] = {"runs": {}, "duration_s": d,
+                                  "conns": INSN_CONNS,
+                                  "threads": self.args.insn_smp,
+                                  "icount": self.args.insn_smp == 1}
+        ns = [1000, 10000, 1000000]
+        self.start_nginx(ns)
+        self.start_h2o(ns)
+        self.static_files([f for f in STATIC_FILES if f[0] == "tmpfs" and
+                           f[1] in ("1k.html", "256k.jpg")], INSN_SERVERS)
+        res["versions"] = {
+            "wrk": self.sh("%s/wrk -v 2>&1" % GBIN,
+                           check=False).split("Copyright")[0].strip(),
+            "h2o": self.sh("%s/h2o --version" % GBIN).splitlines()[0],
+            "nginx": self.sh("%s/nginx -v 2>&1" % GBIN).strip()}
+        # The idle guest for as long as one run: what every run includes.
+        rc, k, u, _, _ = self.insn_window("sleep %d" % d)
+        res["idle"] = {"seconds": d, "kernel": k, "user": u}
+        log("idle guest: %s kernel + %s user instructions in %d s" %
+            (insn.fmt(k), insn.fmt(u), d))
+        profiles = {}       # the keep-alive runs': {server: (blocks, n)}
+        for key, label, path, opts in INSN_RUNS:
+            for srv, port in INSN_SERVERS:
+                r, prof = self.insn_wrk(key, srv, port, path, opts, d,
+                                        key == "ka")
+                if r:
+                    res["runs"]["%s-%s" % (key, srv)] = r
+                if r and prof:
+                    profiles[srv] = (prof, r["responses"])
+        # What a run costs besides its responses (wrk's start and exit,
+        # the connections' setup), from a run of twice the length: the
+        # difference of the two over the difference of their responses
+        # has none of it.
+        one = res["runs"].get("ka-khttpd")
+        two, _ = self.insn_wrk("ka2", "khttpd", KPORT, "/fib/1000", {}, 2 * d)
+        if one and two and two["responses"] > one["responses"]:
+            n = two["responses"] - one["responses"]
+            per = (two["kernel"] + two["user"] - one["kernel"] -
+                   one["user"]) / n
+            res["fixed"] = {
+                "runs": [one["wrk"], two["wrk"]], "per_response": per,
+                "fixed": one["kernel"] + one["user"] - per * one["responses"]}
+            log("a run's fixed cost: %s instructions (%s per response of a "
+                "%d-s keep-alive run; %s per response from the difference)"
+                % (insn.fmt(res["fixed"]["fixed"]),
+                   insn.fmt(res["fixed"]["fixed"] / one["responses"]), d,
+                   insn.fmt(per)))
+        syms = self.insn_symbols(outdir) if profiles else None
+        res["profiles"] = {}
+        for srv, (prof, n) in profiles.items():
+            funcs = insn.by_function(prof, syms)
+            res["profiles"][srv] = {
+                "run": "ka-" + srv, "responses": n,
+                "kernel_per": sum(funcs.values()) / n,
+                "top": insn.profile_rows(funcs, n, INSN_PROFILE_TOP)}
+
+    def insn_budget(self):
+        """`make check-insn`: khttpd's instructions per keep-alive hit
+        against the budget and against nginx, two runs each (the second
+        counts)."""
+        self.load("main", "")
+        self.start_nginx([1000])
+        res = self.res["insn_budget"] = {"requests": BUDGET_REQUESTS,
+                                         "conns": INSN_CONNS, "runs": {}}
+        for srv, port in (("khttpd", KPORT), ("nginx", NPORT)):
+            url = "http://127.0.0.1:%d/fib/1000" % port
+            self.sh("wget -q -O /dev/null %s" % url)
+            cmd = "%s/htstress --json -n %d -c %d -t 1 %s" % (
+                GBIN, BUDGET_REQUESTS, INSN_CONNS, url)
+            res["command"] = cmd.replace(GBIN + "/", "").replace(
+                str(port), "PORT")
+            runs = res["runs"][srv] = []
+            for i in (1, 2):
+                rc, k, u, _, out = self.insn_window(cmd)
+                try:
+                    j = json.loads(out[out.index("{"):out.rindex("}") + 1])
+                except ValueError:
+                    j = {"good": 0}
+                ok = rc == 0 and j["good"] == BUDGET_REQUESTS
+                self.check("%s run %d: %d good keep-alive hits" %
+                           (srv, i, BUDGET_REQUESTS), ok,
+                           "" if ok else "status %d: %s" %
+                           (rc, out.strip()[-300:]))
+                n = BUDGET_REQUESTS
+                runs.append({"kernel_per": k / n, "user_per": u / n,
+                             "total_per": (k + u) / n})
+                log("insn-budget: %s run %d: %s kernel + %s user = %s "
+                    "instructions per hit" % (
+                        srv, i, insn.fmt(k / n), insn.fmt(u / n),
+                        insn.fmt((k + u) / n)))
+        kh = res["runs"]["khttpd"][-1]["total_per"]
+        ng = res["runs"]["nginx"][-1]["total_per"]
+        res["khttpd"], res["nginx"] = kh, ng
+        res["ratio"] = kh / ng
+        res["budget"] = insn.BUDGET_KA_HIT
+        res["ratio_max"] = insn.BUDGET_RATIO_NGINX
+        self.check("khttpd: %s instructions per keep-alive hit <= budget %s"
+                   " (tools/bench/insn/insn.py)" % (
+                       insn.fmt(kh), insn.fmt(insn.BUDGET_KA_HIT)),
+                   kh <= insn.BUDGET_KA_HIT)
+        self.check("khttpd / nginx = %s / %s = %.3f <= %.2f" % (
+            insn.fmt(kh), insn.fmt(ng), kh / ng, insn.BUDGET_RATIO_NGINX),
+            kh / ng <= insn.BUDGET_RATIO_NGINX)
 
 
 # ---- reports ----------------------------------------------------------------
@@ -854,6 +1135,8 @@ def write_docs(res, args):
         "observations": "\n".join("- " + s for s in observations(res)),
         "bignum": res.get("bignum", "(not run)"),
     }
+    if res.get("insn", {}).get("report"):
+        gen["insn"] = res["insn"]["report"]
     for name, text in gen.items():
         replace_block(args.perf_doc, name, text, "# Performance\n")
     cache_gen = {
@@ -920,6 +1203,19 @@ def main():
         ROOT, "Documentation/cache.md"))
     ap.add_argument("--images", default=os.path.join(
         ROOT, "Documentation/images"))
+    ap.add_argument("--insn-plugin", help="insncount.so (section insn)")
+    ap.add_argument("--insnmark", help="insnmark, static (section insn)")
+    ap.add_argument("--wrk", default="/usr/bin/wrk")
+    ap.add_argument("--h2o", default="/usr/bin/h2o")
+    ap.add_argument("--insn-duration", type=int, default=1,
+                    help="seconds per wrk run of section insn (of the "
+                    "guest's clock: instructions with --insn-smp 1)")
+    ap.add_argument("--insn-smp", type=int, default=1,
+                    help="vCPUs of section insn's guest; 1 runs with "
+                    "-icount shift=0 (QEMU 7.2 hangs bringing up a second "
+                    "vCPU with -icount), more without it")
+    ap.add_argument("--insn-budget", action="store_true",
+                    help="only the budget of `make check-insn`")
     ap.add_argument("--from-results", metavar="JSON",
                     help="only write the documentation from a results.json")
     args = ap.parse_args()
@@ -940,13 +1236,71 @@ def main():
         write_docs(res, args)
         return 0
 
-    initrd = os.path.join(args.workdir, "initramfs.gz")
-    build_initramfs(args, initrd)
+    if args.insn_budget:
+        return insn_budget_main(args, t0)
+    res = {"runs": {}, "idle": {}, "stats": {}, "loads": {}}
+    checks, failed = [], False
+    main_sections = [s for s in sections if s != "insn"]
+    if main_sections or args.smoke:
+        initrd = os.path.join(args.workdir, "initramfs.gz")
+        build_initramfs(args, initrd)
+        b, failed = session(args, initrd, args.workdir,
+                            (lambda b: smoke(b)) if args.smoke else
+                            (lambda b: full(b, main_sections)))
+        res, checks = b.res, b.checks
+    if "insn" in sections and not args.smoke:
+        b, f = insn_session(args)
+        failed = failed or f
+        checks += b.checks
+        if b.res.get("insn", {}).get("runs"):
+            res["insn"] = b.res["insn"]
+            res["insn"]["machine"] = b.res.get("machine")
+            res["insn"]["loads"] = b.res["loads"]
+            res["insn"]["report"] = insn_report(res["insn"])
+            for name, data in (("insn.json", json.dumps(res["insn"],
+                                                        indent=1)),
+                               ("insn.md", res["insn"]["report"] + "\n")):
+                with open(os.path.join(args.workdir, name), "w") as f:
+                    f.write(data)
+    res["checks"] = checks
+    res["elapsed_s"] = time.monotonic() - t0
+    results = "results-partial.json" if partial else "results.json"
+    with open(os.path.join(args.workdir, results), "w") as f:
+        json.dump(res, f, indent=1)
+    npass = sum(1 for _, ok, _ in checks if ok)
+    nfail = len(checks) - npass
+    if partial and not args.smoke:
+        for name, text in tables(res).items():
+            if text.count("\n") > 1:
+                print(text)
+        if res.get("insn"):
+            print(res["insn"]["report"])
+    elif not args.smoke and not failed:
+        if args.bignum:
+            res["bignum"] = bignum_table(args)
+            with open(os.path.join(args.workdir, "results.json"), "w") as f:
+                json.dump(res, f, indent=1)
+        os.makedirs(args.images, exist_ok=True)
+        write_docs(res, args)
+    log("done in %.0fs" % (time.monotonic() - t0))
+    print("# bench%s: pass=%d fail=%d" % ("-smoke" if args.smoke else "",
+                                         npass, nfail))
+    return 1 if nfail else 0
+
+
+def session(args, initrd, workdir, run, smp=None, accel=None, append="",
+            qemu_args=()):
+    """Boot a guest (a second try if the first fails), run @run(Bench),
+    unload khttpd, stop the guest and check its dmesg; (Bench, whether
+    run() failed).  Every step is a check of the Bench."""
+    t0 = time.monotonic()
     for attempt in (1, 2):
         host_port = vm.free_port()
-        g = vm.Guest(args.kernel, initrd, os.path.join(args.workdir, "guest"),
-                     mem=args.mem, smp=args.smp, accel=args.accel,
-                     forwards=[(host_port, KPORT)])
+        g = vm.Guest(args.kernel, initrd, os.path.join(workdir, "guest"),
+                     mem=args.mem, smp=smp or args.smp,
+                     accel=accel or args.accel,
+                     forwards=[(host_port, KPORT)], append=append,
+                     qemu_args=qemu_args)
         try:
             g.start()
             break
@@ -954,18 +1308,16 @@ def main():
             g.kill()
             log("boot attempt %d failed: %r" % (attempt, e))
             if attempt == 2:
-                print("not ok guest boot\n# bench%s: pass=0 fail=1"
-                      % ("-smoke" if args.smoke else ""))
-                return 1
+                b = Bench(args, g, host_port)
+                b.check("guest boot", False, repr(e))
+                return b, True
     log("guest booted in %.0fs (%s)" % (time.monotonic() - t0, g.accel))
     b = Bench(args, g, host_port)
     failed = False
     try:
-        if args.smoke:
-            smoke(b)
-        else:
-            full(b, sections)
-    except (vm.GuestError, OSError, ValueError, KeyError) as e:
+        run(b)
+    except (vm.GuestError, OSError, ValueError, KeyError,
+            subprocess.CalledProcessError) as e:
         b.check("bench ran to the end", False, str(e))
         failed = True
     if b.loaded and g.proc.poll() is None:
@@ -974,28 +1326,128 @@ def main():
     splats = g.stop()
     b.check("guest dmesg free of splats (%s)" % g.dmesg_log, not splats,
             "; ".join(splats[:5]))
+    return b, failed
+
+
+def insn_qemu_args(args, marks):
+    """QEMU's options that load the plugin, writing to @marks (removed
+    first: a QEMU still exiting keeps writing to the file it opened)."""
+    if os.path.exists(marks):
+        os.unlink(marks)
+    return ["-plugin", "%s,out=%s" % (os.path.abspath(args.insn_plugin),
+                                      os.path.abspath(marks))]
+
+
+def insn_session(args):
+    """Section insn, in a boot of its own with the counting plugin."""
+    workdir = os.path.join(args.workdir, "insn")
+    os.makedirs(workdir, exist_ok=True)
+    initrd = os.path.join(workdir, "initramfs.gz")
+    build_initramfs(args, initrd, insn_tools="full", workers=args.insn_smp)
+    marks = os.path.join(workdir, "marks.txt")
+
+    def run(b):
+        b.marks = insn.Marks(marks)
+        b.machine()
+        b.sh("mkdir -p %s" % WWW)
+        b.load("insn", "docroot=%s" % WWW)
+        b.insn(workdir)
+    log("section insn: a boot with %s (TCG, one thread, %d vCPU%s)" %
+        (args.insn_plugin, args.insn_smp, "s" if args.insn_smp > 1 else
+         ", -icount shift=0"))
+    return session(args, initrd, workdir, run, smp=args.insn_smp,
+                   accel="tcg,thread=single", append="nokaslr",
+                   qemu_args=insn_qemu_args(args, marks) +
+                   (["-icount", "shift=0"] if args.insn_smp == 1 else []))
+
+
+def insn_budget_main(args, t0):
+    """`make check-insn`: one vCPU whose clock is the instruction count
+    (-icount shift=0), so the figures repeat; "# insn-budget: pass=P
+    fail=F"."""
+    initrd = os.path.join(args.workdir, "initramfs.gz")
+    build_initramfs(args, initrd, insn_tools="budget", workers=1)
+    marks = os.path.join(args.workdir, "marks.txt")
+
+    def run(b):
+        b.marks = insn.Marks(marks)
+        b.insn_budget()
+    b, _ = session(args, initrd, args.workdir, run, smp=1,
+                   accel="tcg,thread=single", append="nokaslr",
+                   qemu_args=insn_qemu_args(args, marks) +
+                   ["-icount", "shift=0"])
     b.res["checks"] = b.checks
     b.res["elapsed_s"] = time.monotonic() - t0
-    results = "results-partial.json" if partial else "results.json"
-    with open(os.path.join(args.workdir, results), "w") as f:
+    with open(os.path.join(args.workdir, "insn-budget.json"), "w") as f:
         json.dump(b.res, f, indent=1)
     npass = sum(1 for _, ok, _ in b.checks if ok)
     nfail = len(b.checks) - npass
-    if partial and not args.smoke:
-        for name, text in tables(b.res).items():
-            if text.count("\n") > 1:
-                print(text)
-    elif not args.smoke and not failed:
-        if args.bignum:
-            b.res["bignum"] = bignum_table(args)
-            with open(os.path.join(args.workdir, "results.json"), "w") as f:
-                json.dump(b.res, f, indent=1)
-        os.makedirs(args.images, exist_ok=True)
-        write_docs(b.res, args)
+    r = b.res.get("insn_budget", {})
+    if "ratio" in r:
+        print("insn-budget: khttpd %s instructions per keep-alive hit "
+              "(budget %s), nginx %s, khttpd/nginx %.3f (at most %.2f)" %
+              (insn.fmt(r["khttpd"]), insn.fmt(r["budget"]),
+               insn.fmt(r["nginx"]), r["ratio"], r["ratio_max"]))
     log("done in %.0fs" % (time.monotonic() - t0))
-    print("# bench%s: pass=%d fail=%d" % ("-smoke" if args.smoke else "",
-                                         npass, nfail))
+    print("# insn-budget: pass=%d fail=%d" % (npass, nfail))
     return 1 if nfail else 0
+
+
+def insn_report(ires):
+    """The markdown of section insn: the table, the responses and rates,
+    the kernel profile of khttpd's keep-alive hit."""
+    runs = ires["runs"]
+    labels = [(key, label) for key, label, _, _ in INSN_RUNS]
+    servers = [s for s, _ in INSN_SERVERS]
+    idle = ires["idle"]
+    ka = runs.get("ka-khttpd")
+    v = ires.get("versions", {})
+    m = ires.get("machine") or {}
+    clock = ("%d s of the guest's clock, which `-icount shift=0` makes "
+             "its instruction count (10^9 a second)" % ires["duration_s"]
+             if ires.get("icount") else "%d s" % ires["duration_s"])
+    out = ["`make bench-insn` (section insn of `make bench`), %s: every "
+           "cell one `wrk -t%d -c%d -d%ds` in the guest (%s vCPU%s, TCG, "
+           "`tools/bench/insn/insncount.c`) between two markers, against "
+           "khttpd (`%s`), %s and %s serving the same bytes from tmpfs; %s."
+           "  Instructions per response, kernel / user / **total** (wrk's "
+           "own included); each run lasts %s:"
+           % (m.get("date", "?"), ires["threads"], ires["conns"],
+              ires["duration_s"], m.get("guest_nproc", "?"),
+              "s" if m.get("guest_nproc", 1) != 1 else "",
+              ires.get("loads", {}).get("insn", "insmod khttpd.ko"),
+              v.get("nginx", "nginx").replace("nginx version: ", ""),
+              v.get("h2o", "h2o").replace(" version ", " "),
+              v.get("wrk", "wrk"), clock), "",
+           insn.table(runs, labels, servers), ""]
+    notes = ["Every run includes the idle guest's background for the same "
+             "time, not subtracted: %s kernel + %s user instructions in %d s"
+             " with no load (%s per response of khttpd's keep-alive run)." %
+             (insn.fmt(idle["kernel"]), insn.fmt(idle["user"]),
+              idle["seconds"],
+              insn.fmt((idle["kernel"] + idle["user"]) / ka["responses"])
+              if ka else "–")]
+    fixed = ires.get("fixed")
+    if fixed and ka:
+        notes.append(
+            "Every run also includes wrk's start and exit and the setup of "
+            "its connections: %s instructions, from a run of twice the "
+            "length (`%s`), whose difference with the first gives %s per "
+            "keep-alive hit of khttpd against %s in the table." %
+            (insn.fmt(fixed["fixed"]), fixed["runs"][1],
+             insn.fmt(fixed["per_response"]), insn.fmt(ka["total_per"])))
+    out += [" ".join(notes), "",
+            "Responses per run, and the requests/s they make in the host's "
+            "time (secondary: TCG's speed on a shared host, not the "
+            "servers'):", "",
+            insn.rate_table(runs, labels, servers)]
+    prof = ires.get("profiles", {}).get("khttpd")
+    if prof:
+        out += ["", "Kernel profile of khttpd's keep-alive hit (%s kernel "
+                "instructions per response; top %d functions):" %
+                (insn.fmt(prof["kernel_per"]), len(prof["top"])), "",
+                insn.profile_table(prof["top"])]
+    return "\n".join(out)
 
 
 def full(b, sections):

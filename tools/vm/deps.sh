@@ -15,7 +15,8 @@
 #            debug guest kernel, tools/vm/debug-kernel.sh)
 #   test   - user-space tests, fuzzers and tools
 #   cluster - make cluster and the cluster suite: HAProxy in front of guests
-#   bench  - what `make bench` compares khttpd with (not installed by default)
+#   bench  - what `make bench` compares khttpd with and loads it with
+#            (not installed by default)
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and
 # runs apt-get (update once, then install) only for what is missing.
@@ -27,7 +28,7 @@ declare -A GROUPS_PKGS=(
 	[kunit]="linux-source-6.1 flex bison bc libelf-dev python3 xz-utils"
 	[test]="libgmp-dev clang libclang-rt-14-dev python3 python3-gmpy2 python3-matplotlib curl"
 	[cluster]="haproxy"
-	[bench]="nginx-light hyperfine"
+	[bench]="nginx-light hyperfine wrk h2o"
 	# linux-headers-6.12.*'s and linux-kbuild-6.12.*'s own dependencies
 	[kbuild]="gcc-12 libelf1 libssl3 zlib1g pahole"
 )

@@ -74,7 +74,8 @@ class Guest:
     """One QEMU guest running tools/vm/init."""
 
     def __init__(self, kernel, initrd, workdir, mem=2048, smp=2,
-                 accel="auto", forwards=(), append="", new_session=False):
+                 accel="auto", forwards=(), append="", new_session=False,
+                 qemu_args=()):
         self.kernel = kernel
         self.initrd = initrd
         self.workdir = workdir
@@ -87,6 +88,7 @@ class Guest:
         # process group, so that Ctrl-C reaches only the program that
         # then stops the guest cleanly (tools/vm/cluster.py).
         self.new_session = new_session
+        self.qemu_args = list(qemu_args)  # e.g. ["-plugin", "x.so"]
         self.proc = None
         self.ctl = None
         self.buf = b""
@@ -112,7 +114,7 @@ class Guest:
                 "-serial", "file:" + self.console_log,
                 "-serial", "unix:%s,server=on,wait=off" % self.ctl_path,
                 "-netdev", "user,id=n0" + fwd,
-                "-device", "virtio-net-pci,netdev=n0"]
+                "-device", "virtio-net-pci,netdev=n0"] + self.qemu_args
 
     def start(self, timeout=180):
         """Boot and wait until the agent answers; raise GuestError if not."""
