@@ -9,6 +9,11 @@
 #   kunit  - run KUnit on UML from Debian's kernel source (and build the
 #            debug guest kernel, tools/vm/debug-kernel.sh)
 #   test   - user-space tests, fuzzers and tools
+#   ops    - the in-guest suite's Prometheus checks (tests_ops.py):
+#            promtool lints /metrics, a prometheus server scrapes it.
+#            On a host that runs systemd, Debian's package also enables
+#            and starts its own prometheus.service on port 9090; the
+#            tests start theirs on a free port and need no service.
 #   bench  - what `make bench` compares khttpd with (not installed by default)
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and
@@ -20,11 +25,12 @@ declare -A GROUPS_PKGS=(
 	[guest]="qemu-system-x86 busybox-static cpio xz-utils zstd python3"
 	[kunit]="linux-source-6.1 flex bison bc libelf-dev python3 xz-utils"
 	[test]="libgmp-dev clang libclang-rt-14-dev python3 python3-gmpy2 python3-matplotlib curl"
+	[ops]="prometheus"
 	[bench]="nginx-light hyperfine"
 )
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(build guest kunit test)
+[ ${#groups[@]} -gt 0 ] || groups=(build guest kunit test ops)
 
 missing=()
 for g in "${groups[@]}"; do
