@@ -115,6 +115,7 @@ endif
 endif
 
 guest-module: GUEST_DEPS = build
+check-guest: GUEST_DEPS = build guest ops
 guest-module initramfs run check-guest soak cluster check-cluster soak-cluster:
 	@tools/vm/deps.sh $(GUEST_DEPS)
 	@$(MAKE) --no-print-directory _$@

@@ -27,7 +27,7 @@ DEBUG_ARGS ?=
 
 # The script is cached on its own: with nothing changed it returns at once.
 debug-kernel:
-	@tools/vm/deps.sh build guest kunit
+	@tools/vm/deps.sh build guest kunit ops
 	@tools/vm/debug-kernel.sh build >/dev/null
 
 # Built in a copy of the tree, like guest-module; any compiler or modpost

@@ -15,6 +15,11 @@
 #            debug guest kernel, tools/vm/debug-kernel.sh)
 #   test   - user-space tests, fuzzers and tools
 #   cluster - make cluster and the cluster suite: HAProxy in front of guests
+#   ops    - the in-guest suite's Prometheus checks (tests_ops.py):
+#            promtool lints /metrics, a prometheus server scrapes it.
+#            On a host that runs systemd, Debian's package also enables
+#            and starts its own prometheus.service on port 9090; the
+#            tests start theirs on a free port and need no service.
 #   bench  - what `make bench` compares khttpd with and loads it with
 #            (not installed by default)
 #
@@ -28,13 +33,14 @@ declare -A GROUPS_PKGS=(
 	[kunit]="linux-source-6.1 flex bison bc libelf-dev python3 xz-utils"
 	[test]="libgmp-dev clang libclang-rt-14-dev python3 python3-gmpy2 python3-matplotlib curl"
 	[cluster]="haproxy"
+	[ops]="prometheus"
 	[bench]="nginx-light hyperfine wrk h2o"
 	# linux-headers-6.12.*'s and linux-kbuild-6.12.*'s own dependencies
 	[kbuild]="gcc-12 libelf1 libssl3 zlib1g pahole"
 )
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(build guest kunit test cluster)
+[ ${#groups[@]} -gt 0 ] || groups=(build guest kunit test ops cluster)
 series=${KSERIES:-}
 [ "$series" != 6.1 ] || series=
 # When apt-get update last ran (a test points it elsewhere).

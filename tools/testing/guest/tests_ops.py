@@ -1,10 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
 """What operators read: /metrics (Prometheus text format 0.0.4) and the
-khttpd tracepoints, checked for exact values."""
+khttpd tracepoints, checked for exact values; /metrics linted by promtool
+and scraped by a real Prometheus server on the host (Debian's prometheus
+package, tools/vm/deps.sh ops).  Documentation/operations.md is the
+operator's side of these."""
+import json
+import math
+import os
 import re
+import shutil
+import signal
 import socket
+import subprocess
+import tempfile
 import time
+import urllib.parse
+import urllib.request
 
+import guest as vm
 from common import check, get
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
@@ -162,3 +175,129 @@ def test_drain_closes_idle_and_fails_healthz(ctx):
     check(r.status == 200, "healthz after drain=0: %d" % r.status)
     r = get(ctx, "/fib/10")
     check(r.header("connection") is None, "still closing after drain=0")
+
+
+def traffic(ctx, n=8):
+    """Some of every kind: computations, cache hits, a 404, /healthz."""
+    for i in range(n):
+        check(get(ctx, "/fib/%d" % (20000 + i % 4)).status == 200, "fib")
+    check(get(ctx, "/nope").status == 404, "404")
+    check(get(ctx, "/healthz").status == 200, "healthz")
+
+
+def test_metrics_pass_promtool(ctx):
+    """`promtool check metrics` (Prometheus's own linter: the text format,
+    the type of each family, names, units and suffixes, HELP texts) finds
+    nothing to say about /metrics after traffic of every kind."""
+    ctx.ensure_loaded()
+    traffic(ctx)
+    r = get(ctx, "/metrics")
+    check(r.status == 200, "status %d" % r.status)
+    p = subprocess.run(["promtool", "check", "metrics"], input=r.body,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=60)
+    out = p.stdout.decode(errors="replace").strip()
+    check(p.returncode == 0 and not out,
+          "promtool check metrics exited %d:\n%s" % (p.returncode, out))
+
+
+PROM_CONFIG = """global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: khttpd
+    metrics_path: /metrics
+    static_configs:
+      - targets: ['127.0.0.1:%d']
+"""
+
+# Through no proxy: the API is on this machine's loopback.
+_direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def prom_query(base, expr):
+    """An instant query through the HTTP API: the vector's values."""
+    url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": expr})
+    with _direct.open(url, timeout=10) as f:
+        doc = json.load(f)
+    check(doc.get("status") == "success", "query %r: %r" % (expr, doc))
+    check(doc["data"]["resultType"] == "vector", "%r: %r" % (expr, doc))
+    return [float(v["value"][1]) for v in doc["data"]["result"]]
+
+
+def wait_for(what, fn, deadline, log):
+    """Poll fn() until it returns something true; fail with the server's
+    log's tail if it does not by the deadline."""
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = fn()
+            if last:
+                return last
+        except OSError as e:            # not listening yet, or reset
+            last = e
+        time.sleep(0.25)
+    with open(log, errors="replace") as f:
+        tail = "".join(f.readlines()[-15:])
+    check(False, "%s: still %r; prometheus's log ends:\n%s" %
+          (what, last, tail))
+
+
+def test_prometheus_scrapes_and_queries(ctx):
+    """A real Prometheus server on the host scrapes /metrics through the
+    forwarded port every second; after traffic, the HTTP API answers
+    sum(khttpd_requests_total) > 0 and a finite p90 from the
+    khttpd_response_seconds histogram; the server stops cleanly."""
+    ctx.ensure_loaded()
+    tmp = tempfile.mkdtemp(prefix="khttpd-prometheus.")
+    port = vm.free_port()
+    base = "http://127.0.0.1:%d" % port
+    conf = os.path.join(tmp, "prometheus.yml")
+    log = os.path.join(tmp, "prometheus.log")
+    with open(conf, "w") as f:
+        f.write(PROM_CONFIG % ctx.port)
+    deadline = time.monotonic() + 25 * ctx.slow
+    with open(log, "w") as logf:
+        proc = subprocess.Popen(
+            ["prometheus", "--config.file=" + conf,
+             "--storage.tsdb.path=" + os.path.join(tmp, "data"),
+             "--web.listen-address=127.0.0.1:%d" % port,
+             "--log.level=warn"], cwd=tmp,
+            stdin=subprocess.DEVNULL, stdout=logf, stderr=logf)
+    try:
+        def ready():
+            with _direct.open(base + "/-/ready", timeout=5) as f:
+                return f.status == 200
+        wait_for("not ready", ready, deadline, log)
+        # One scrape in, then traffic: its increase is what rate() sees.
+        wait_for("no successful scrape",
+                 lambda: prom_query(base, 'up{job="khttpd"}') == [1.0],
+                 deadline, log)
+        fib_q = 'khttpd_requests_total{route="fib"}'
+        fib0 = prom_query(base, fib_q)
+        check(len(fib0) == 1, "%s: %r" % (fib_q, fib0))
+        traffic(ctx)
+        fib = wait_for("no scrape saw the traffic",
+                       lambda: [v for v in prom_query(base, fib_q)
+                                if v >= fib0[0] + 8], deadline, log)
+        total = prom_query(base, "sum(khttpd_requests_total)")
+        check(len(total) == 1 and total[0] >= fib[0] + 2,
+              "sum(khttpd_requests_total) %r" % total)
+        q = "histogram_quantile(0.9, sum by (le) " \
+            "(rate(khttpd_response_seconds_bucket[30s])))"
+        p90 = wait_for("no finite p90",
+                       lambda: [v for v in prom_query(base, q)
+                                if math.isfinite(v)], deadline, log)
+        check(0 < p90[0] <= 10, "p90 %r s" % p90[0])
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            rc = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            rc = "killed after 20 s"
+    with open(log, errors="replace") as f:
+        text = f.read()
+    shutil.rmtree(tmp, ignore_errors=True)
+    check(rc == 0, "prometheus exited %r:\n%s" % (rc, text[-2000:]))
