@@ -15,6 +15,8 @@
 #            and starts its own prometheus.service on port 9090; the
 #            tests start theirs on a free port and need no service.
 #   bench  - what `make bench` compares khttpd with (not installed by default)
+#   trace  - the tracers tools/testing/ops/capture.py runs in the guest for
+#            Documentation/operations.md (not installed by default)
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and
 # runs apt-get (update once, then install) only for what is missing.
@@ -27,6 +29,7 @@ declare -A GROUPS_PKGS=(
 	[test]="libgmp-dev clang libclang-rt-14-dev python3 python3-gmpy2 python3-matplotlib curl"
 	[ops]="prometheus"
 	[bench]="nginx-light hyperfine"
+	[trace]="trace-cmd linux-perf bpftrace"
 )
 
 groups=("$@")
