@@ -22,6 +22,8 @@
 #            tests start theirs on a free port and need no service.
 #   bench  - what `make bench` compares khttpd with and loads it with
 #            (not installed by default)
+#   trace  - the tracers tools/testing/ops/capture.py runs in the guest for
+#            Documentation/operations.md (not installed by default)
 #
 # Idempotent and quiet when everything is present: it asks dpkg first and
 # runs apt-get (update once, then install) only for what is missing.
@@ -37,6 +39,7 @@ declare -A GROUPS_PKGS=(
 	[bench]="nginx-light hyperfine wrk h2o"
 	# linux-headers-6.12.*'s and linux-kbuild-6.12.*'s own dependencies
 	[kbuild]="gcc-12 libelf1 libssl3 zlib1g pahole"
+	[trace]="trace-cmd linux-perf bpftrace"
 )
 
 groups=("$@")
