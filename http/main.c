@@ -3,8 +3,9 @@
  * main.c - khttpd's module parameters, load and unload.
  *
  * Every parameter is read once at load time (and is read-only in
- * /sys/module/khttpd/parameters) except zerocopy, cache_flush and the
- * test-only fault_timer_delay_ms, which may be written at any time.  There
+ * /sys/module/khttpd/parameters) except zerocopy, cache_flush, drain,
+ * cache_admission and the test-only fault_timer_delay_ms, which may be
+ * written at any time.  There
  * is no per-request log: the khttpd tracepoints (http/trace.h) say what
  * each request, connection and computation did.
  * Documentation/http.md lists them with their defaults.

@@ -146,15 +146,16 @@ static void cache(struct metrics_out *o)
 	       cs.hits);
 	sample(o, "cache_misses_total", "counter", "Cache lookups that missed.",
 	       cs.misses);
-	sample(o, "cache_inserts_total", "counter", "Bodies cached.",
-	       cs.inserts);
+	sample(o, "cache_inserts_total", "counter",
+	       "Bodies put into the cache.", cs.inserts);
 	sample(o, "cache_evictions_total", "counter",
 	       "Bodies evicted to make room.", cs.evictions);
 	sample(o, "cache_rejected_total", "counter",
 	       "Bodies too large for the cache.", cs.rejected);
 	sample(o, "cache_refused_total", "counter",
 	       "Bodies admission judged not worth their bytes.", cs.refused);
-	sample(o, "cache_entries", "gauge", "Bodies cached.", cs.entries);
+	sample(o, "cache_entries", "gauge", "Bodies the cache holds now.",
+	       cs.entries);
 	sample(o, "cache_bytes", "gauge",
 	       "Bytes the cache holds, metadata included.", cs.bytes);
 	sample(o, "cache_capacity_bytes", "gauge", "The cache's cap (cache_mb).",
