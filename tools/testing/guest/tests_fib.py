@@ -121,8 +121,14 @@ def test_single_flight_many_waiters(ctx):
         check(decimal_mod(body, p) == fib_mod(n, p), "mod %d" % p)
     started = after["compute"]["started"] - before["compute"]["started"]
     joins = after["compute"]["joins"] - before["compute"]["joins"]
-    check(started == 1 and joins == 5,
-          "started %d, joined %d" % (started, joins))
+    hits = after["cache"]["hits"] - before["cache"]["hits"]
+    print("# single flight: started %d, joined %d, cache hits %d" %
+          (started, joins, hits))
+    # One computation for all six: each other request joined it, or came
+    # after it was done and found its result in the cache (a slow host
+    # may start a thread late).
+    check(started == 1 and joins >= 1 and joins + hits == 5,
+          "started %d, joined %d, hits %d" % (started, joins, hits))
 
 
 def test_too_big_result_is_507(ctx):
