@@ -39,6 +39,16 @@
 #define CREATE_TRACE_POINTS
 #include "http/trace.h"
 
+/* The names of enum khttpd_fib_stat, as /stats and /metrics print them. */
+const char *const khttpd_fib_stat_names[KHTTPD_FIB_NR_STATS] = {
+	[KHTTPD_FIB_STARTED] = "started",
+	[KHTTPD_FIB_DONE] = "done",
+	[KHTTPD_FIB_FAILED] = "failed",
+	[KHTTPD_FIB_CANCELLED] = "cancelled",
+	[KHTTPD_FIB_REFUSED] = "refused",
+	[KHTTPD_FIB_JOINS] = "joins",
+};
+
 /**
  * khttpd_fib_key() - the cache key of F(@n) in @base
  * @n: N

@@ -66,6 +66,8 @@ enum khttpd_fib_stat {
 	KHTTPD_FIB_NR_STATS
 };
 
+extern const char *const khttpd_fib_stat_names[KHTTPD_FIB_NR_STATS];
+
 /**
  * struct khttpd_fib - the service's limits and state; embed it
  * @max_jobs: computations running or queued at once; more are refused

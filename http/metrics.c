@@ -164,13 +164,6 @@ static void cache(struct metrics_out *o)
 
 static void computations(struct metrics_out *o, struct khttpd_server *srv)
 {
-	static const char *const events[KHTTPD_FIB_NR_STATS] = {
-		[KHTTPD_FIB_STARTED] = "started",
-		[KHTTPD_FIB_DONE] = "done",
-		[KHTTPD_FIB_FAILED] = "failed",
-		[KHTTPD_FIB_CANCELLED] = "cancelled",
-		[KHTTPD_FIB_REFUSED] = "refused",
-	};
 	struct khttpd_fib *fib = &srv->fib;
 	u64 hist[KHTTPD_HIST_BUCKETS];
 	int jobs = atomic_read(&fib->nr_jobs);
@@ -180,9 +173,10 @@ static void computations(struct metrics_out *o, struct khttpd_server *srv)
 	head(o, "computations_total", "counter",
 	     "Computations of F(N), by what became of them.");
 	for (i = 0; i < KHTTPD_FIB_NR_STATS; i++)
-		if (events[i])
+		if (i != KHTTPD_FIB_JOINS)	/* a request's, not a computation's */
 			out(o, "khttpd_computations_total{event=\"%s\"} %lld\n",
-			    events[i], (long long)atomic64_read(&fib->stats[i]));
+			    khttpd_fib_stat_names[i],
+			    (long long)atomic64_read(&fib->stats[i]));
 	sample(o, "computations_joined_total", "counter",
 	       "Requests that waited for a computation already running.",
 	       atomic64_read(&fib->stats[KHTTPD_FIB_JOINS]));

@@ -25,7 +25,6 @@
  * @KHTTPD_ROUTE_FIB: "/fib/N", with khttpd_route.n and khttpd_route.base set
  * @KHTTPD_ROUTE_METRICS: "/metrics"
  * @KHTTPD_ROUTE_HEALTHZ: "/healthz"
- * @KHTTPD_ROUTE_NR: how many
  */
 enum khttpd_route_kind {
 	KHTTPD_ROUTE_NOT_FOUND,
@@ -34,7 +33,6 @@ enum khttpd_route_kind {
 	KHTTPD_ROUTE_FIB,
 	KHTTPD_ROUTE_METRICS,
 	KHTTPD_ROUTE_HEALTHZ,
-	KHTTPD_ROUTE_NR
 };
 
 /**

@@ -26,15 +26,6 @@ static const char *const stat_names[KHTTPD_STAT_NR] = {
 	[KHTTPD_STAT_BYTES_OUT] = "bytes_out",
 };
 
-static const char *const fib_stat_names[KHTTPD_FIB_NR_STATS] = {
-	[KHTTPD_FIB_STARTED] = "started",
-	[KHTTPD_FIB_DONE] = "done",
-	[KHTTPD_FIB_FAILED] = "failed",
-	[KHTTPD_FIB_CANCELLED] = "cancelled",
-	[KHTTPD_FIB_REFUSED] = "refused",
-	[KHTTPD_FIB_JOINS] = "joins",
-};
-
 int khttpd_stats_init(void)
 {
 	counters = alloc_percpu(struct khttpd_counters);
@@ -169,7 +160,7 @@ struct khttpd_body *khttpd_stats_json(struct khttpd_server *srv)
 		       atomic_read(&srv->fib.nr_jobs),
 		       (long long)atomic64_read(&srv->inflight_bytes));
 	for (i = 0; i < KHTTPD_FIB_NR_STATS; i++)
-		p += scnprintf(p, end - p, ",\"%s\":%lld", fib_stat_names[i],
+		p += scnprintf(p, end - p, ",\"%s\":%lld", khttpd_fib_stat_names[i],
 			       (long long)atomic64_read(&srv->fib.stats[i]));
 	khttpd_cache_read_stats(&cs);
 	p += scnprintf(p, end - p,
