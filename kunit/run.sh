@@ -45,16 +45,7 @@ if [ ! -f "$src/.khttpd-extracted" ]; then
 fi
 
 # The overlay: lib/khttpd/ holds links to this checkout.
-mkdir -p "$src/lib/khttpd"
-for d in include http bignum cache kunit; do
-	ln -sfn "$proj/$d" "$src/lib/khttpd/$d"
-done
-ln -sfn "$proj/kunit/Kconfig" "$src/lib/khttpd/Kconfig"
-ln -sfn "$proj/kunit/Makefile.kunit" "$src/lib/khttpd/Makefile"
-grep -q 'lib/khttpd/Kconfig' "$src/lib/Kconfig.debug" ||
-	echo 'source "lib/khttpd/Kconfig"' >>"$src/lib/Kconfig.debug"
-grep -q 'khttpd/' "$src/lib/Makefile" ||
-	echo 'obj-$(CONFIG_KHTTPD_KUNIT) += khttpd/' >>"$src/lib/Makefile"
+"$proj/kunit/overlay.sh" "$src" || fail "cannot overlay $proj on $src"
 
 cd "$src" || fail "no $src"
 python3 tools/testing/kunit/kunit.py run \

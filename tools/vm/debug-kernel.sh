@@ -76,6 +76,9 @@ if [ ! -f "$src/.khttpd-extracted" ]; then
 	tar -xf "$tarball" -C "$cache" || die "cannot extract $tarball"
 	touch "$src/.khttpd-extracted"
 fi
+# lib/Kconfig.debug may source lib/khttpd/Kconfig of a KUnit run from a
+# checkout deleted since: point the overlay at this one.
+"$proj/kunit/overlay.sh" "$src" || die "cannot overlay $proj on $src"
 
 mkdir -p "$out"
 kmake()
