@@ -130,6 +130,10 @@ void conn_start_linger(struct khttpd_conn *conn);
 int conn_start_response(struct khttpd_conn *conn, int status,
 			struct khttpd_body *body, const char *type,
 			const char *extra, bool head_only);
+int conn_start_response_len(struct khttpd_conn *conn, int status,
+			    struct khttpd_body *body, const char *type,
+			    const char *extra, size_t extra_len,
+			    bool head_only);
 int conn_start_head(struct khttpd_conn *conn, int status, u64 len,
 		    const char *type, const char *extra);
 int conn_error_with(struct khttpd_conn *conn, int status, const char *reason,

@@ -72,6 +72,7 @@ static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
 {
 	struct khttpd_timing total = *t;
 	char extra[FIB_EXTRA];
+	int len;
 
 	/* From the request's first byte to the response's head. */
 	total.total = ktime_get_ns() - conn->head_start_ns;
@@ -79,13 +80,14 @@ static int conn_answer_fib(struct khttpd_conn *conn, u32 n, u32 base,
 		conn->trace->timing = total;
 		conn->trace->cache = cache;
 	}
-	if (fib_headers(extra, sizeof(extra), n, base, gzip, cache,
-			&total) < 0) {
+	len = fib_headers(extra, sizeof(extra), n, base, gzip, cache, &total);
+	if (len < 0) {
 		khttpd_body_put(body);
 		return -ENOSPC;		/* cannot happen: FIB_EXTRA holds it */
 	}
-	return conn_start_response(conn, 200, body, HTTP_TEXT_PLAIN, extra,
-				   head_only);
+	/* len counts the NUL */
+	return conn_start_response_len(conn, 200, body, HTTP_TEXT_PLAIN, extra,
+				       len - 1, head_only);
 }
 
 static int conn_job_error(struct khttpd_conn *conn, int err, bool head_only)

@@ -81,7 +81,7 @@ static int conn_big_head(struct khttpd_conn *conn,
  */
 static int start_response(struct khttpd_conn *conn, int status,
 			  struct khttpd_body *body, u64 len, const char *type,
-			  const char *extra, bool head_only)
+			  const char *extra, size_t extra_len, bool head_only)
 {
 	struct http_response_head h = {
 		.status = status,
@@ -90,6 +90,7 @@ static int start_response(struct khttpd_conn *conn, int status,
 		.close = conn->close_after,
 		.keep_alive = conn->http10 && !conn->close_after,
 		.extra = extra,
+		.extra_len = extra_len,
 	};
 	char date[HTTP_DATE_LEN];
 	int n;
@@ -120,14 +121,24 @@ int conn_start_response(struct khttpd_conn *conn, int status,
 			const char *extra, bool head_only)
 {
 	return start_response(conn, status, body, body ? body->len : 0, type,
-			      extra, head_only);
+			      extra, 0, head_only);
+}
+
+/* As conn_start_response(), with the length of @extra known (0: measure). */
+int conn_start_response_len(struct khttpd_conn *conn, int status,
+			    struct khttpd_body *body, const char *type,
+			    const char *extra, size_t extra_len,
+			    bool head_only)
+{
+	return start_response(conn, status, body, body ? body->len : 0, type,
+			      extra, extra_len, head_only);
 }
 
 /* The answer to HEAD for a body of @len bytes that was never made. */
 int conn_start_head(struct khttpd_conn *conn, int status, u64 len,
 		    const char *type, const char *extra)
 {
-	return start_response(conn, status, NULL, len, type, extra, true);
+	return start_response(conn, status, NULL, len, type, extra, 0, true);
 }
 
 /*

@@ -92,16 +92,6 @@ void http_out_mem(struct http_out *o, const void *p, size_t len)
 	o->pos += len;
 }
 
-/**
- * http_out_str() - append a NUL-terminated string, without its NUL
- * @o: the output
- * @s: the string
- */
-void http_out_str(struct http_out *o, const char *s)
-{
-	http_out_mem(o, s, strlen(s));
-}
-
 /* @v in decimal, at least @width digits (zero-padded). */
 static void out_u64_width(struct http_out *o, u64 v, int width)
 {
@@ -241,7 +231,8 @@ int http_format_head_at(char *buf, size_t size,
 	if (head->keep_alive)
 		http_out_str(&o, "Connection: keep-alive\r\n");
 	if (head->extra)
-		http_out_str(&o, head->extra);
+		http_out_mem(&o, head->extra,
+			     head->extra_len ?: strlen(head->extra));
 	http_out_str(&o, "\r\n");
 	return http_out_done(&o);
 }

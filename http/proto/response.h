@@ -33,6 +33,7 @@
  *              19.7.1); not with @close, nor with @chunked, which an
  *              HTTP/1.0 client does not know
  * @extra: further header lines, each ending in CRLF, or NULL
+ * @extra_len: the length of @extra, or 0 to have it measured (strlen())
  */
 struct http_response_head {
 	int status;
@@ -42,6 +43,7 @@ struct http_response_head {
 	bool close;
 	bool keep_alive;
 	const char *extra;
+	size_t extra_len;
 };
 
 /**
@@ -57,9 +59,21 @@ struct http_out {
 };
 
 void http_out_mem(struct http_out *o, const void *p, size_t len);
-void http_out_str(struct http_out *o, const char *s);
 void http_out_u64(struct http_out *o, u64 v);
 void http_out_ms(struct http_out *o, u64 ns);
+
+/**
+ * http_out_str() - append a NUL-terminated string, without its NUL
+ * @o: the output
+ * @s: the string
+ *
+ * Inline, so that the length of a string literal is a constant and not
+ * a strlen() per call.
+ */
+static inline void http_out_str(struct http_out *o, const char *s)
+{
+	http_out_mem(o, s, strlen(s));
+}
 
 /**
  * http_out_done() - the length written, or whether it overflowed

@@ -115,6 +115,28 @@ static void test_head_keep_alive(void)
 	KT_EXPECT(http_format_head(out, sizeof(out), &h, 0) == -EINVAL);
 }
 
+/* @extra_len, when given, is how much of @extra is sent (not strlen()). */
+static void test_head_extra_len(void)
+{
+	struct http_response_head h = {
+		.status = 200,
+		.content_length = 0,
+		.extra = "X-A: b\r\nX-B: c\r\n",
+		.extra_len = 8,
+	};
+	int n = http_format_head(out, sizeof(out) - 1, &h, 0);
+
+	KT_ASSERT(n > 0);
+	out[n] = 0;
+	KT_EXPECT(strstr(out, "X-A: b\r\n\r\n") && !strstr(out, "X-B"),
+		  "%s", out);
+	h.extra_len = 0;	/* measured */
+	n = http_format_head(out, sizeof(out) - 1, &h, 0);
+	KT_ASSERT(n > 0);
+	out[n] = 0;
+	KT_EXPECT(strstr(out, "X-A: b\r\nX-B: c\r\n\r\n"), "%s", out);
+}
+
 static void test_out_numbers(void)
 {
 	static const struct {
@@ -167,6 +189,7 @@ int main(void)
 	KT_RUN(test_dates);
 	KT_RUN(test_head_framing);
 	KT_RUN(test_head_keep_alive);
+	KT_RUN(test_head_extra_len);
 	KT_RUN(test_out_numbers);
 	KT_RUN(test_reasons);
 	return ktest_summary("http-response");
