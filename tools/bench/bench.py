@@ -673,15 +673,18 @@ class Bench:
         res["idle"] = {"seconds": d, "kernel": k, "user": u}
         log("idle guest: %s kernel + %s user instructions in %d s" %
             (insn.fmt(k), insn.fmt(u), d))
-        profiles = {}       # the keep-alive runs': {server: (blocks, n)}
+        # The profiled runs: every server's keep-alive run, and khttpd's
+        # runs named by --insn-profile: {"run-server": (blocks, n)}.
+        extra = set(k for k in self.args.insn_profile.split(",") if k)
+        profiles = {}
         for key, label, path, opts in INSN_RUNS:
             for srv, port in INSN_SERVERS:
-                r, prof = self.insn_wrk(key, srv, port, path, opts, d,
-                                        key == "ka")
+                want = key == "ka" or (srv == "khttpd" and key in extra)
+                r, prof = self.insn_wrk(key, srv, port, path, opts, d, want)
                 if r:
                     res["runs"]["%s-%s" % (key, srv)] = r
                 if r and prof:
-                    profiles[srv] = (prof, r["responses"])
+                    profiles["%s-%s" % (key, srv)] = (prof, r["responses"])
         # What a run costs besides its responses (wrk's start and exit,
         # the connections' setup), from a run of twice the length: the
         # difference of the two over the difference of their responses
@@ -702,10 +705,10 @@ class Bench:
                    insn.fmt(per)))
         syms = self.insn_symbols(outdir) if profiles else None
         res["profiles"] = {}
-        for srv, (prof, n) in profiles.items():
+        for run, (prof, n) in profiles.items():
             funcs = insn.by_function(prof, syms)
-            res["profiles"][srv] = {
-                "run": "ka-" + srv, "responses": n,
+            res["profiles"][run] = {
+                "run": run, "responses": n,
                 "kernel_per": sum(funcs.values()) / n,
                 "top": insn.profile_rows(funcs, n, INSN_PROFILE_TOP)}
 
@@ -1210,6 +1213,10 @@ def main():
     ap.add_argument("--insn-duration", type=int, default=1,
                     help="seconds per wrk run of section insn (of the "
                     "guest's clock: instructions with --insn-smp 1)")
+    ap.add_argument("--insn-profile", default="",
+                    help="section insn: khttpd's runs to profile besides "
+                    "the keep-alive hit, comma-separated keys "
+                    "(pipe16,fib1m,file256k,file1k,miss,close)")
     ap.add_argument("--insn-smp", type=int, default=1,
                     help="vCPUs of section insn's guest; 1 runs with "
                     "-icount shift=0 (QEMU 7.2 hangs bringing up a second "
@@ -1441,12 +1448,15 @@ def insn_report(ires):
             "time (secondary: TCG's speed on a shared host, not the "
             "servers'):", "",
             insn.rate_table(runs, labels, servers)]
-    prof = ires.get("profiles", {}).get("khttpd")
-    if prof:
-        out += ["", "Kernel profile of khttpd's keep-alive hit (%s kernel "
-                "instructions per response; top %d functions):" %
-                (insn.fmt(prof["kernel_per"]), len(prof["top"])), "",
-                insn.profile_table(prof["top"])]
+    profs = ires.get("profiles", {})
+    for key, label in labels:
+        prof = profs.get(key + "-khttpd")
+        if prof:
+            out += ["", "Kernel profile of khttpd's %s (%s kernel "
+                    "instructions per response; top %d functions):" %
+                    ("keep-alive hit" if key == "ka" else "run " + label,
+                     insn.fmt(prof["kernel_per"]), len(prof["top"])), "",
+                    insn.profile_table(prof["top"])]
     return "\n".join(out)
 
 
