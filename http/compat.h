@@ -15,6 +15,7 @@
 #include <linux/timer.h>
 #include <linux/uio.h>
 #include <linux/version.h>
+#include <net/sock.h>
 
 /*
  * timer_shutdown_sync() (6.2) stops a timer for good: nothing can re-arm
@@ -52,6 +53,52 @@ static inline int khttpd_sendpage(struct socket *sock, struct page *page,
 	return sock_sendmsg(sock, &msg);
 #else
 	return kernel_sendpage(sock, page, offset, size, flags);
+#endif
+}
+
+/**
+ * khttpd_sendpages() - lend parts of several pages to a socket, in one call
+ * @sock: a TCP socket
+ * @bv: the pieces (page, offset, length); the socket takes its own
+ *      references
+ * @n: how many
+ * @size: their total length
+ * @flags: MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE (for the last piece; the
+ *         others always have it)
+ *
+ * One sendmsg() with MSG_SPLICE_PAGES and a bvec iterator from 6.5;
+ * before, the socket is locked once and each piece handed to
+ * kernel_sendpage_locked(), instead of a kernel_sendpage() (lock, send,
+ * release, push) per page.
+ *
+ * Return: bytes taken (possibly fewer than @size), -EAGAIN when the
+ * socket is full, or -errno.
+ */
+static inline int khttpd_sendpages(struct socket *sock, struct bio_vec *bv,
+				   int n, size_t size, int flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES };
+
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bv, n, size);
+	return sock_sendmsg(sock, &msg);
+#else
+	struct sock *sk = sock->sk;
+	int i, r = 0, sent = 0;
+
+	lock_sock(sk);
+	for (i = 0; i < n; i++) {
+		r = kernel_sendpage_locked(sk, bv[i].bv_page, bv[i].bv_offset,
+					   bv[i].bv_len,
+					   i + 1 < n ? flags | MSG_MORE : flags);
+		if (r <= 0)
+			break;
+		sent += r;
+		if (r < bv[i].bv_len)
+			break;
+	}
+	release_sock(sk);
+	return sent ? sent : r;
 #endif
 }
 

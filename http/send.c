@@ -181,21 +181,32 @@ static int send_copy(struct khttpd_conn *conn, const void *p, size_t len,
 }
 
 /*
- * A vmalloc()ed body is sent page by page with sendpage: TCP takes a
- * reference on each page instead of copying it, and the page outlives a
+ * A vmalloc()ed body is lent to TCP up to SEND_PAGES pages a call: TCP
+ * takes a reference on each page instead of copying it, and the page outlives a
  * vfree() of the body until TCP lets it go.  Bodies are immutable, so
  * what TCP sends later is what was there when it was queued.
  */
-static int send_page(struct khttpd_conn *conn, const char *p, size_t len,
-		     bool more)
-{
-	size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(p));
-	int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+#define SEND_PAGES	16	/* pages per call: 64 KiB, a loopback segment */
 
-	if (more || chunk < len)
+static int send_pages(struct khttpd_conn *conn, const char *p, size_t len,
+		      bool more)
+{
+	struct bio_vec bv[SEND_PAGES];
+	int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+	size_t total = 0;
+	int n = 0;
+
+	while (n < SEND_PAGES && total < len) {
+		size_t chunk = min_t(size_t, len - total,
+				     PAGE_SIZE - offset_in_page(p + total));
+
+		bvec_set_page(&bv[n++], vmalloc_to_page(p + total), chunk,
+			      offset_in_page(p + total));
+		total += chunk;
+	}
+	if (more || total < len)
 		flags |= MSG_MORE;
-	return khttpd_sendpage(conn->sock, vmalloc_to_page(p), offset_in_page(p),
-			       chunk, flags);
+	return khttpd_sendpages(conn->sock, bv, n, total, flags);
 }
 
 /*
@@ -353,7 +364,7 @@ int conn_send(struct khttpd_conn *conn, bool *more)
 			size_t left = min_t(size_t, body_len - conn->body_sent,
 					    1 << 20);
 
-			n = pages ? send_page(conn, p, left, false) :
+			n = pages ? send_pages(conn, p, left, false) :
 				    send_copy(conn, p, left, false);
 		}
 		if (n == -EAGAIN)
