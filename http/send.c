@@ -417,9 +417,10 @@ int conn_send(struct khttpd_conn *conn, bool *more)
 			return 0;
 		}
 		if (conn->head_sent < conn->head_len) {
+			/* A stream's bytes may be long in coming: no cork. */
 			n = send_copy(conn, conn->tx_head + conn->head_sent,
 				      conn->head_len - conn->head_sent,
-				      body_len > 0);
+				      body_len > 0 && !conn->stream);
 		} else if (conn->stream) {
 			n = send_stream(conn);
 		} else if (conn->body->file) {

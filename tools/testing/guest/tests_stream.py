@@ -284,3 +284,21 @@ def test_stream_first_byte_against_whole(ctx):
     check(times["streamed"][0] < times["whole"][0],
           "streamed head %.2fs, whole %.2fs" % (times["streamed"][0],
                                                 times["whole"][0]))
+
+
+def test_stream_rmmod_mid_stream(ctx):
+    """rmmod while a streamed F(N) waits for a client that does not read:
+    the connection is closed, the computation stops, unload is prompt."""
+    ctx.ensure_loaded("cache_mb=1")
+    s = stalled_client(ctx, N_STALL)
+    try:
+        s.settimeout(300 * ctx.slow)
+        status, fields, rest = read_head(s)
+        check(fields.get("x-cache") == "stream", "not streamed: %r" % fields)
+        took = ctx.unload()
+        print("# rmmod mid-stream: %.1fs" % took)
+        check(took < 10, "rmmod took %.1fs" % took)
+    finally:
+        s.close()
+    ctx.load()
+    check(get(ctx, "/fib/10").body == b"55", "reloaded")
