@@ -184,9 +184,8 @@ void khttpd_stream_attach(struct khttpd_stream *s, void (*kick)(void *arg),
  *
  * Return: how many (contiguous, > 0); -EAGAIN while the producer has not
  * written more (the consumer is kicked when it has written STREAM_KICK
- * bytes, or ended); or, once it ended
- * and everything was taken, its error (-EIO if it ended short without
- * one).
+ * bytes, or ended); or, once it ended and everything was taken, its
+ * error (-EIO if it ended short without one), 0 if there is none.
  */
 int khttpd_stream_peek(struct khttpd_stream *s, const char **p)
 {
@@ -200,8 +199,10 @@ int khttpd_stream_peek(struct khttpd_stream *s, const char **p)
 	if (avail) {
 		*p = s->ring + off;
 		n = min_t(u64, avail, s->size - off);
+	} else if (!s->ended) {
+		n = -EAGAIN;
 	} else {
-		n = s->ended ? (s->err ?: -EIO) : -EAGAIN;
+		n = s->err ?: (s->tail == s->len ? 0 : -EIO);
 	}
 	spin_unlock(&s->lock);
 	return n;
