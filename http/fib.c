@@ -585,21 +585,22 @@ static int job_join(struct khttpd_fib *fib, struct khttpd_fib_wait *wait,
 static int job_stream_start(struct khttpd_fib *fib,
 			    struct khttpd_fib_wait *wait, u32 n, u32 base)
 {
-	struct khttpd_stream *stream;
 	struct khttpd_job *job;
 
-	stream = khttpd_stream_alloc(bn_fib_text_len(n, base));
-	if (!stream)
-		return -ENOMEM;
+	/* Admitted first: a refused request allocates no window. */
 	job = job_create(fib, n, base, false,
 			 khttpd_fib_stream_estimate(n, base));
-	if (IS_ERR(job)) {
-		khttpd_stream_put(stream);
+	if (IS_ERR(job))
 		return PTR_ERR(job);
+	job->stream = khttpd_stream_alloc(bn_fib_text_len(n, base));
+	if (!job->stream) {
+		atomic64_sub(job->reserved, fib->budget);
+		atomic_dec(&fib->nr_jobs);
+		kfree(job);
+		return -ENOMEM;
 	}
-	khttpd_stream_charge(stream, fib->budget);
+	khttpd_stream_charge(job->stream, fib->budget);
 	job->reserved -= khttpd_stream_bytes();
-	job->stream = stream;
 	refcount_inc(&job->ref);
 	spin_lock(&running_lock);
 	list_add_tail(&wait->node, &job->waiters);
@@ -744,8 +745,7 @@ int khttpd_fib_collect(struct khttpd_fib_wait *wait,
 	err = job->err;
 	if (!err && job->stream) {
 		/* The job goes on converting: what it timed so far. */
-		refcount_inc(&job->stream->ref);
-		res->stream = job->stream;
+		res->stream = khttpd_stream_get(job->stream);
 		res->timing.queue = job->timing.queue;
 		res->timing.compute = job->timing.compute;
 	} else if (!err) {

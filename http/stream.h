@@ -80,6 +80,18 @@ bool khttpd_stream_starved(struct khttpd_stream *s);
 void khttpd_stream_close(struct khttpd_stream *s);
 
 /**
+ * khttpd_stream_get() - take another reference
+ * @s: the stream
+ *
+ * Return: @s.
+ */
+static inline struct khttpd_stream *khttpd_stream_get(struct khttpd_stream *s)
+{
+	refcount_inc(&s->ref);
+	return s;
+}
+
+/**
  * khttpd_stream_bytes() - what a stream costs in memory, its window
  *
  * Return: bytes, the figure charged to the budget.
