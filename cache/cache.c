@@ -221,6 +221,28 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body, u64 cost)
 }
 
 /**
+ * khttpd_cache_would_keep() - whether a body of @len bytes in memory could
+ * be kept at all
+ * @len: the body's bytes
+ *
+ * The size test of khttpd_cache_put(), before the body exists: false when
+ * the cache is off or the body alone would exceed the cap (a body of a page
+ * or more is vmalloc()ed, so its pages count whole; the body's header is
+ * counted unrounded, a few bytes the answer may be off by).  Admission by
+ * value may still refuse a body this says yes to.
+ *
+ * Return: true if the body would fit under the cap.
+ */
+bool khttpd_cache_would_keep(size_t len)
+{
+	size_t data = len >= PAGE_SIZE ? PAGE_ALIGN(len) : len;
+
+	return cache.enabled &&
+	       data + sizeof(struct khttpd_body) + sizeof(struct cache_entry) +
+	       sizeof(struct rhash_head) <= cache.policy.ring.cap;
+}
+
+/**
  * khttpd_cache_flush() - drop every entry
  *
  * Bodies still being sent stay alive until their senders let them go.

@@ -41,6 +41,7 @@ int khttpd_cache_init(size_t cap);
 void khttpd_cache_exit(void);
 struct khttpd_body *khttpd_cache_get(u64 key);
 void khttpd_cache_put(u64 key, struct khttpd_body *body, u64 cost);
+bool khttpd_cache_would_keep(size_t len);
 void khttpd_cache_flush(void);
 void khttpd_cache_read_stats(struct khttpd_cache_stats *st);
 

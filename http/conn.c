@@ -178,8 +178,9 @@ void conn_close(struct khttpd_conn *conn, int reason)
 	sk->sk_write_space = conn->saved_write_space;
 	sk->sk_state_change = conn->saved_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
-	/* The last one waiting cancels the computation. */
+	/* The last one waiting cancels the computation; so does a stream's. */
 	khttpd_fib_cancel(&conn->wait);
+	conn_stream_release(conn);
 	del_timer(&conn->timer);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	mutex_lock(&srv->lock);
@@ -438,7 +439,8 @@ static void conn_run(struct khttpd_conn *conn)
 		queue_work(conn->srv->io_wq, &conn->io_work);
 		return;
 	}
-	if (conn->peer_closed && !conn->tx_active)	/* leaves its computation */
+	/* It leaves its computation, or the one streaming its body. */
+	if (conn->peer_closed && (!conn->tx_active || conn->stream))
 		conn_close(conn, KHTTPD_CLOSE_CLIENT);
 	else if (conn_idle(conn) && READ_ONCE(conn->srv->draining))
 		conn_close(conn, KHTTPD_CLOSE_DRAIN);

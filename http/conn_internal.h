@@ -107,6 +107,7 @@ struct khttpd_conn {
 	u32 head_len;
 	u32 head_sent;
 	struct khttpd_body *body;
+	struct khttpd_stream *stream;	/* a body sent as it is made */
 	size_t body_sent;
 	unsigned long last_progress;
 	u32 una_seen;		/* snd_una when last looked at */
@@ -141,6 +142,10 @@ int conn_error_with(struct khttpd_conn *conn, int status, const char *reason,
 int conn_error(struct khttpd_conn *conn, int status, const char *reason,
 	       bool close, bool head_only);
 int conn_send(struct khttpd_conn *conn, bool *more);
+int conn_start_stream(struct khttpd_conn *conn, struct khttpd_stream *stream,
+		      const char *type, const char *extra);
+void conn_stream_release(struct khttpd_conn *conn);
+bool conn_tx_starved(struct khttpd_conn *conn);
 
 /* timers.c */
 void conn_timer_fn(struct timer_list *t);

@@ -25,6 +25,16 @@
  * reservation covers the text, the deflate workspace and the output.
  * Jobs of the two keys are separate: a text and a gzip miss of the same
  * N at the same moment compute F(N) twice.
+ *
+ * A text the cache would not keep (larger than its cap, or than
+ * everything with the cache off) and larger than a stream's window is
+ * streamed: the job computes F(N), hands its one waiter a struct
+ * khttpd_stream (stream.h) and converts into it, waiting while the
+ * window is full; the connection sends from it as it fills.  Such a job
+ * reserves the bignum library's peak and the window, never the text,
+ * serves the one request that started it (no single flight: nobody else
+ * could be handed the bytes already sent) and stops when that request's
+ * connection closes the stream.
  */
 #include <linux/hashtable.h>
 #include <linux/ktime.h>
@@ -35,6 +45,7 @@
 #include "cache/cache.h"
 #include "http/fib.h"
 #include "http/gzip.h"
+#include "http/stream.h"
 
 #define CREATE_TRACE_POINTS
 #include "http/trace.h"
@@ -105,6 +116,44 @@ u64 khttpd_fib_estimate(u32 n, u32 base)
 	       sizeof(struct khttpd_body);
 }
 
+/* N up to this is computed inline by the caller: microseconds. */
+#define QUICK_MAX_N 10000
+
+/**
+ * khttpd_fib_streams() - whether F(@n) in @base is streamed
+ * @n: N
+ * @base: 10 or 16
+ *
+ * A text computed by a job that the cache would not keep, and larger than
+ * a stream's window, is sent as it is converted instead of being held
+ * whole.
+ *
+ * Return: true to stream it.
+ */
+bool khttpd_fib_streams(u32 n, u32 base)
+{
+	s64 len = bn_fib_text_len(n, base);
+
+	return n > QUICK_MAX_N && len > KHTTPD_STREAM_WINDOW &&
+	       !khttpd_cache_would_keep(len);
+}
+
+/**
+ * khttpd_fib_stream_estimate() - upper bound of the memory a streamed
+ * F(@n) in @base needs
+ * @n: N
+ * @base: 10 or 16
+ *
+ * The bignum library's peak and the stream's window: the text is never
+ * held.
+ *
+ * Return: bytes.
+ */
+u64 khttpd_fib_stream_estimate(u32 n, u32 base)
+{
+	return bn_fib_peak_bytes(n, base) + khttpd_stream_bytes();
+}
+
 /**
  * khttpd_fib_gzip_estimate() - upper bound of the memory the gzip of F(@n)
  * in @base needs
@@ -134,13 +183,25 @@ u64 khttpd_fib_gzip_estimate(u32 n, u32 base)
  * @n: N
  * @base: 10 or 16
  *
- * Return: true if the text is KHTTPD_FIB_GZIP_MIN bytes or more and its
- * gzip would not be refused as too big (-E2BIG), in O(1).
+ * Return: true if the text is KHTTPD_FIB_GZIP_MIN bytes or more, is not
+ * streamed (khttpd_fib_streams()) and its gzip would not be refused as
+ * too big (-E2BIG), in O(1).
  */
 bool khttpd_fib_gzip_worthwhile(struct khttpd_fib *fib, u32 n, u32 base)
 {
 	return bn_fib_text_len(n, base) >= KHTTPD_FIB_GZIP_MIN &&
+	       !khttpd_fib_streams(n, base) &&
 	       khttpd_fib_gzip_estimate(n, base) <= fib->max_result_bytes;
+}
+
+/* What a job for F(@n) in @base (its gzip if @gzip) reserves. */
+static u64 fib_need(u32 n, u32 base, bool gzip)
+{
+	if (gzip)
+		return khttpd_fib_gzip_estimate(n, base);
+	if (khttpd_fib_streams(n, base))
+		return khttpd_fib_stream_estimate(n, base);
+	return khttpd_fib_estimate(n, base);
 }
 
 struct text_sink {
@@ -227,6 +288,7 @@ int khttpd_fib_text(u32 n, u32 base, struct khttpd_body **out,
  * @done: the result is ready (read with smp_load_acquire())
  * @err: 0, or why there is no @body
  * @body: the text of F(N), or its gzip, on success
+ * @stream: where a streamed text goes, or NULL
  * @reserved: bytes reserved from the in-flight budget while computing
  * @queued_ns: when it was queued
  * @timing: how long the stages took
@@ -247,6 +309,7 @@ struct khttpd_job {
 	bool done;
 	int err;
 	struct khttpd_body *body;
+	struct khttpd_stream *stream;
 	u64 reserved;
 	u64 queued_ns;
 	struct khttpd_timing timing;
@@ -261,6 +324,7 @@ static void job_put(struct khttpd_job *job)
 	if (!refcount_dec_and_test(&job->ref))
 		return;
 	khttpd_body_put(job->body);
+	khttpd_stream_put(job->stream);
 	kfree(job);
 }
 
@@ -268,7 +332,8 @@ static bool job_cancelled(void *arg)
 {
 	struct khttpd_job *job = arg;
 
-	return atomic_read(&job->cancelled);
+	return atomic_read(&job->cancelled) ||
+	       (job->stream && khttpd_stream_closed(job->stream));
 }
 
 static void fib_count(struct khttpd_fib *fib, enum khttpd_fib_stat s)
@@ -304,7 +369,8 @@ static void job_count(struct khttpd_job *job, int err)
 		what = KHTTPD_COMPUTE_DONE;
 	}
 	trace_khttpd_compute(what, job->n, job->base,
-			     job->body ? job->body->len : 0,
+			     job->body ? job->body->len :
+			     job->stream ? job->stream->head : 0,
 			     ktime_get_ns() - job->queued_ns);
 }
 
@@ -337,11 +403,61 @@ static int job_gzip(struct khttpd_job *job)
 	return err;
 }
 
+/*
+ * The result is ready: publish @err (and the body or stream) and call the
+ * waiters back, once.  A stream's job does so when the conversion starts.
+ */
+static void job_publish(struct khttpd_job *job, int err)
+{
+	struct khttpd_fib_wait *w, *next;
+
+	spin_lock(&running_lock);
+	if (!job->done) {
+		job->err = err;
+		/* Pairs with khttpd_fib_collect(): err is set before done. */
+		smp_store_release(&job->done, true);
+		list_for_each_entry_safe(w, next, &job->waiters, node)
+			w->done(w);
+	}
+	spin_unlock(&running_lock);
+}
+
+static int stream_append(void *arg, const char *buf, size_t len)
+{
+	struct khttpd_job *job = arg;
+
+	return khttpd_stream_write(job->stream, buf, len,
+				   job->fib->stream_timeout);
+}
+
+/*
+ * F(N) converted into the job's stream: the waiter is called back once
+ * F(N) is computed (the head can go), then the text follows as the
+ * window lets it.
+ */
+static int job_stream(struct khttpd_job *job)
+{
+	struct bn_ctx ctx = { .cancelled = job_cancelled, .arg = job };
+	u64 t0 = ktime_get_ns(), t1;
+	struct bn *f;
+	int err;
+
+	err = bn_fib(&f, job->n, &ctx);
+	t1 = ktime_get_ns();
+	job->timing.compute = t1 - t0;
+	job_publish(job, err);
+	if (err)
+		return err;
+	err = bn_to_text(f, job->base, stream_append, job, &ctx);
+	bn_free(f);
+	job->timing.convert = ktime_get_ns() - t1;
+	return err == -EOVERFLOW ? -EIO : err;
+}
+
 static void job_work(struct work_struct *work)
 {
 	struct khttpd_job *job = container_of(work, struct khttpd_job, work);
 	struct khttpd_fib *fib = job->fib;
-	struct khttpd_fib_wait *w, *next;
 	int err;
 
 	job->timing.queue = ktime_get_ns() - job->queued_ns;
@@ -350,12 +466,17 @@ static void job_work(struct work_struct *work)
 		err = -ECANCELED;
 	} else if (job->gzip) {
 		err = job_gzip(job);
+	} else if (job->stream) {
+		err = job_stream(job);
+		job->computed = !err;
 	} else {
 		err = khttpd_fib_text(job->n, job->base, &job->body,
 				      job_cancelled, job, &job->timing);
 		job->computed = true;
 	}
 	atomic_dec(&fib->nr_running);
+	if (job->stream)
+		khttpd_stream_end(job->stream, err);
 	if (job->body) {
 		/* The text is charged until its last sender lets it go. */
 		khttpd_body_charge(job->body, fib->budget);
@@ -369,24 +490,18 @@ static void job_work(struct work_struct *work)
 
 	spin_lock(&running_lock);
 	hash_del(&job->hnode);
-	job->err = err;
-	/* Pairs with khttpd_fib_collect(): err and body are set before done. */
-	smp_store_release(&job->done, true);
-	list_for_each_entry_safe(w, next, &job->waiters, node)
-		w->done(w);
 	spin_unlock(&running_lock);
+	job_publish(job, err);
 	job_put(job);
 }
 
 /*
- * A new job for (@n, @base) and @gzip, or an errno if the server cannot
- * take it.
+ * A new job for (@n, @base) and @gzip reserving @need bytes, or an errno
+ * if the server cannot take it.
  */
 static struct khttpd_job *job_create(struct khttpd_fib *fib, u32 n,
-				     u32 base, bool gzip)
+				     u32 base, bool gzip, u64 need)
 {
-	u64 need = gzip ? khttpd_fib_gzip_estimate(n, base) :
-			  khttpd_fib_estimate(n, base);
 	struct khttpd_job *job;
 
 	if (need > fib->max_result_bytes)
@@ -440,7 +555,7 @@ static int job_join(struct khttpd_fib *fib, struct khttpd_fib_wait *wait,
 	if (job) {
 		fib_count(fib, KHTTPD_FIB_JOINS);
 	} else {
-		job = job_create(fib, n, base, gzip);
+		job = job_create(fib, n, base, gzip, fib_need(n, base, gzip));
 		if (IS_ERR(job)) {
 			spin_unlock(&running_lock);
 			return PTR_ERR(job);
@@ -461,8 +576,42 @@ static int job_join(struct khttpd_fib *fib, struct khttpd_fib_wait *wait,
 	return 0;
 }
 
-/* N up to this is computed inline by the caller: microseconds. */
-#define QUICK_MAX_N 10000
+/*
+ * Start a job streaming F(@n) in @base to @wait alone: it joins nothing
+ * and nobody joins it.  Its reservation is split: the window goes with
+ * the stream, freed when the sender lets it go; the rest with the job.
+ * 0, or -E2BIG, -EBUSY or -ENOMEM as job_create().
+ */
+static int job_stream_start(struct khttpd_fib *fib,
+			    struct khttpd_fib_wait *wait, u32 n, u32 base)
+{
+	struct khttpd_job *job;
+
+	/* Admitted first: a refused request allocates no window. */
+	job = job_create(fib, n, base, false,
+			 khttpd_fib_stream_estimate(n, base));
+	if (IS_ERR(job))
+		return PTR_ERR(job);
+	job->stream = khttpd_stream_alloc(bn_fib_text_len(n, base));
+	if (!job->stream) {
+		atomic64_sub(job->reserved, fib->budget);
+		atomic_dec(&fib->nr_jobs);
+		kfree(job);
+		return -ENOMEM;
+	}
+	khttpd_stream_charge(job->stream, fib->budget);
+	job->reserved -= khttpd_stream_bytes();
+	refcount_inc(&job->ref);
+	spin_lock(&running_lock);
+	list_add_tail(&wait->node, &job->waiters);
+	job->nr_waiters = 1;
+	wait->job = job;
+	spin_unlock(&running_lock);
+	fib_count(fib, KHTTPD_FIB_STARTED);
+	trace_khttpd_compute(KHTTPD_COMPUTE_START, n, base, 0, 0);
+	queue_work(fib->wq, &job->work);
+	return 0;
+}
 
 /**
  * khttpd_fib_get() - F(@n) in @base as text, or its gzip
@@ -479,7 +628,10 @@ static int job_join(struct khttpd_fib *fib, struct khttpd_fib_wait *wait,
  * cached, whatever N) the caller waits for a computation, started or
  * joined: @wait->done(@wait) is called once it
  * completes, and the caller then takes the result with
- * khttpd_fib_collect() (or gives up with khttpd_fib_cancel()).
+ * khttpd_fib_collect() (or gives up with khttpd_fib_cancel()).  A text
+ * that is streamed (khttpd_fib_streams()) gets a computation of its own,
+ * which calls back once F(N) is computed, with the text to follow in
+ * @res->stream.
  *
  * Return: 0 with @res set; -EINPROGRESS; -E2BIG if the result would
  * exceed max_result_bytes; -EBUSY if the queue or the in-flight budget is
@@ -509,7 +661,10 @@ int khttpd_fib_get(struct khttpd_fib *fib, u32 n, u32 base, bool gzip,
 				 res->timing.convert);
 		return 0;
 	}
-	err = job_join(fib, wait, n, base, gzip);
+	if (!gzip && khttpd_fib_streams(n, base))
+		err = job_stream_start(fib, wait, n, base);
+	else
+		err = job_join(fib, wait, n, base, gzip);
 	return err ?: -EINPROGRESS;
 }
 
@@ -543,8 +698,7 @@ int khttpd_fib_peek(struct khttpd_fib *fib, u32 n, u32 base, bool gzip,
 	}
 	if (gzip)
 		return -ENODATA;
-	if (n > QUICK_MAX_N &&
-	    khttpd_fib_estimate(n, base) > fib->max_result_bytes)
+	if (n > QUICK_MAX_N && fib_need(n, base, false) > fib->max_result_bytes)
 		return -E2BIG;
 	l = bn_fib_text_len(n, base);
 	if (l <= 0)
@@ -589,7 +743,12 @@ int khttpd_fib_collect(struct khttpd_fib_wait *wait,
 		return -EINPROGRESS;
 	memset(res, 0, sizeof(*res));
 	err = job->err;
-	if (!err) {
+	if (!err && job->stream) {
+		/* The job goes on converting: what it timed so far. */
+		res->stream = khttpd_stream_get(job->stream);
+		res->timing.queue = job->timing.queue;
+		res->timing.compute = job->timing.compute;
+	} else if (!err) {
 		res->body = khttpd_body_get(job->body);
 		res->timing = job->timing;
 	}
@@ -602,10 +761,13 @@ int khttpd_fib_collect(struct khttpd_fib_wait *wait,
  * @wait: the entry; nothing happens unless it is waiting
  *
  * After it returns @wait->done is not called.  The last waiter to leave a
- * computation that has not completed cancels it.
+ * computation that has not completed cancels it; a streaming computation
+ * is cancelled even if it has (nobody else can take its text).
  */
 void khttpd_fib_cancel(struct khttpd_fib_wait *wait)
 {
-	if (wait->job)
-		job_leave(wait);
+	if (!wait->job)
+		return;
+	khttpd_stream_close(wait->job->stream);
+	job_leave(wait);
 }

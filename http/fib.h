@@ -23,6 +23,7 @@
 #include "cache/body.h"
 #include "http/hist.h"
 #include "http/proto/response.h"
+#include "http/stream.h"
 
 /**
  * struct khttpd_timing - where a /fib response's time went, nanoseconds
@@ -76,7 +77,11 @@ extern const char *const khttpd_fib_stat_names[KHTTPD_FIB_NR_STATS];
  *                      is refused
  * @budget: bytes in flight, shared with the owner: every computation's
  *          estimate while it runs, then its text until the cache takes it
- *          or the last sender lets it go
+ *          or the last sender lets it go (a streamed text: its window,
+ *          until the stream is freed)
+ * @stream_timeout: jiffies a streaming computation waits for room in its
+ *                  window at most before it gives up (a backstop: the
+ *                  connection's send timeout closes it first)
  * @wq: where computations run (unbound; its max_active bounds them)
  * @nr_jobs: computations running or queued
  * @nr_running: computations running
@@ -90,6 +95,7 @@ struct khttpd_fib {
 	u64 max_result_bytes;
 	u64 max_inflight_bytes;
 	atomic64_t *budget;
+	unsigned long stream_timeout;
 	struct workqueue_struct *wq;
 	atomic_t nr_jobs;
 	atomic_t nr_running;
@@ -125,12 +131,18 @@ struct khttpd_fib_wait {
 
 /**
  * struct khttpd_fib_result - F(N) as text, and how it was had
- * @body: the text, or its gzip (a reference the caller drops)
+ * @body: the text, or its gzip (a reference the caller drops); NULL for
+ *        a streamed text
+ * @stream: a text the cache would not keep, as it is being converted (a
+ *          reference the caller drops after khttpd_stream_close()), or
+ *          NULL
  * @hit: it came from the cache
- * @timing: queue, compute and convert times; 0 for a hit
+ * @timing: queue, compute and convert times; 0 for a hit (a stream: the
+ *          convert time is not known yet, 0)
  */
 struct khttpd_fib_result {
 	struct khttpd_body *body;
+	struct khttpd_stream *stream;
 	bool hit;
 	struct khttpd_timing timing;
 };
@@ -149,6 +161,8 @@ int khttpd_fib_text(u32 n, u32 base, struct khttpd_body **out,
 		    bool (*cancelled)(void *arg), void *arg,
 		    struct khttpd_timing *timing);
 u64 khttpd_fib_estimate(u32 n, u32 base);
+u64 khttpd_fib_stream_estimate(u32 n, u32 base);
+bool khttpd_fib_streams(u32 n, u32 base);
 u64 khttpd_fib_gzip_estimate(u32 n, u32 base);
 
 /**

@@ -228,6 +228,8 @@ static void fib_init(struct khttpd_server *srv)
 	fib->max_result_bytes = srv->cfg.max_result_bytes;
 	fib->max_inflight_bytes = srv->cfg.max_inflight_bytes;
 	fib->budget = &srv->inflight_bytes;
+	/* A backstop: the connection's send timeout closes the stream first. */
+	fib->stream_timeout = 2 * srv->cfg.send_timeout;
 	fib->wq = srv->compute_wq;
 }
 

@@ -13,6 +13,7 @@
 #include "http/proto/response.h"
 #include "http/resource.h"
 #include "http/static.h"
+#include "http/stream.h"
 
 #define INDEX_TEXT							\
 	"khttpd - an in-kernel HTTP/1.1 server of Fibonacci numbers\n"	\
@@ -235,6 +236,31 @@ static int conn_route_fib(struct khttpd_conn *conn,
 	return conn_get_fib(conn, n, base, gzip, false, parse_ns);
 }
 
+/*
+ * A streamed text: its head now, with what is known of its timing (its
+ * conversion is still running), its bytes as they come.
+ */
+static int conn_answer_stream(struct khttpd_conn *conn,
+			      const struct pending_fib *p,
+			      struct khttpd_fib_result *res)
+{
+	char extra[FIB_EXTRA];
+
+	res->timing.parse = p->parse_ns;
+	res->timing.total = ktime_get_ns() - conn->head_start_ns;
+	if (conn->trace) {
+		conn->trace->timing = res->timing;
+		conn->trace->cache = "stream";
+	}
+	if (fib_headers(extra, sizeof(extra), p->n, p->base, false, "stream",
+			&res->timing) < 0) {
+		khttpd_stream_close(res->stream);
+		khttpd_stream_put(res->stream);
+		return -ENOSPC;		/* cannot happen: FIB_EXTRA holds it */
+	}
+	return conn_start_stream(conn, res->stream, HTTP_TEXT_PLAIN, extra);
+}
+
 void conn_finish_job(struct khttpd_conn *conn)
 {
 	struct pending_fib *p = &conn->pending;
@@ -246,6 +272,8 @@ void conn_finish_job(struct khttpd_conn *conn)
 		return;
 	if (err) {
 		err = conn_job_error(conn, err, p->head_only);
+	} else if (res.stream) {
+		err = conn_answer_stream(conn, p, &res);
 	} else {
 		res.timing.parse = p->parse_ns;
 		err = conn_answer_fib(conn, p->n, p->base, p->gzip,

@@ -5,8 +5,10 @@
  *
  * A body in memory is copied into the socket, or lent page by page when
  * it is vmalloc()ed; a file's bytes are lent from the page cache, or
- * copied through a small buffer for filesystems that cannot lend them.
- * conn_send() writes what fits and returns; write_space brings it back.
+ * copied through a small buffer for filesystems that cannot lend them; a
+ * streamed body is copied out of its window as the computation fills it.
+ * conn_send() writes what fits and returns; write_space brings it back,
+ * and for a stream that had nothing more, the computation.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +26,7 @@
 #include "http/conn_internal.h"
 #include "http/proto/response.h"
 #include "http/sock.h"
+#include "http/stream.h"
 
 /*
  * The Date value changes once a second: each CPU formats it when the
@@ -132,6 +135,66 @@ int conn_start_response_len(struct khttpd_conn *conn, int status,
 {
 	return start_response(conn, status, body, body ? body->len : 0, type,
 			      extra, extra_len, head_only);
+}
+
+/* The computation wrote more into a stream that had run dry. */
+static void conn_stream_kick(void *arg)
+{
+	conn_kick(arg);
+}
+
+/**
+ * conn_start_stream() - a 200 whose body comes as it is computed
+ * @conn: the connection
+ * @stream: the body; the connection takes over this reference
+ * @type: Content-Type
+ * @extra: more header lines, or NULL
+ *
+ * The head says the whole length; an error of the computation after it
+ * can only cut the body short (conn_send() returns it and the connection
+ * closes).
+ *
+ * Return: 0 or -errno (the stream is closed then).
+ */
+int conn_start_stream(struct khttpd_conn *conn, struct khttpd_stream *stream,
+		      const char *type, const char *extra)
+{
+	int err = start_response(conn, 200, NULL, stream->len, type, extra,
+				 false);
+
+	if (err) {
+		khttpd_stream_close(stream);
+		khttpd_stream_put(stream);
+		return err;
+	}
+	conn->stream = stream;
+	khttpd_stream_attach(stream, conn_stream_kick, conn);
+	return 0;
+}
+
+/**
+ * conn_stream_release() - let go of the stream being sent, if any: its
+ * computation stops if it has not finished
+ * @conn: the connection
+ */
+void conn_stream_release(struct khttpd_conn *conn)
+{
+	khttpd_stream_close(conn->stream);
+	khttpd_stream_put(conn->stream);
+	conn->stream = NULL;
+}
+
+/**
+ * conn_tx_starved() - whether the response waits for its computation
+ * @conn: the connection
+ *
+ * Return: true when its head is out and everything its stream had so far
+ * too: no send deadline applies, the client is not the one late.
+ */
+bool conn_tx_starved(struct khttpd_conn *conn)
+{
+	return conn->stream && conn->head_sent == conn->head_len &&
+	       khttpd_stream_starved(conn->stream);
 }
 
 /* The answer to HEAD for a body of @len bytes that was never made. */
@@ -292,6 +355,26 @@ static int send_file(struct khttpd_conn *conn, size_t left)
 	return n;
 }
 
+/*
+ * What the stream has, copied into the socket; -EAGAIN also when it has
+ * nothing yet (waiting for the computation counts as progress: the send
+ * deadline is the client's).
+ */
+static int send_stream(struct khttpd_conn *conn)
+{
+	const char *p;
+	int n = khttpd_stream_peek(conn->stream, &p);
+
+	if (n == -EAGAIN)
+		conn->last_progress = jiffies;
+	if (n <= 0)
+		return n;
+	n = send_copy(conn, p, n, false);
+	if (n > 0)
+		khttpd_stream_consume(conn->stream, n);
+	return n;
+}
+
 static void conn_trace_response(struct khttpd_conn *conn)
 {
 	const struct conn_trace *t = conn->trace;
@@ -312,6 +395,7 @@ static void conn_response_done(struct khttpd_conn *conn)
 	conn->tx_active = false;
 	khttpd_body_put(conn->body);
 	conn->body = NULL;
+	conn_stream_release(conn);
 	kfree(conn->big_head);
 	conn->big_head = NULL;
 	kfree(conn->fbuf);
@@ -340,10 +424,11 @@ static void conn_response_done(struct khttpd_conn *conn)
  */
 int conn_send(struct khttpd_conn *conn, bool *more)
 {
-	size_t body_len = conn->tx_head_only || !conn->body ? 0 :
-			  conn->body->len;
-	bool pages = body_len && khttpd_zerocopy && conn->body->data &&
-		     is_vmalloc_addr(conn->body->data);
+	size_t body_len = conn->tx_head_only ? 0 :
+			  conn->stream ? conn->stream->len :
+			  conn->body ? conn->body->len : 0;
+	bool pages = body_len && khttpd_zerocopy && conn->body &&
+		     conn->body->data && is_vmalloc_addr(conn->body->data);
 	size_t budget = SEND_BUDGET;
 	int n;
 
@@ -354,9 +439,12 @@ int conn_send(struct khttpd_conn *conn, bool *more)
 			return 0;
 		}
 		if (conn->head_sent < conn->head_len) {
+			/* A stream's bytes may be long in coming: no cork. */
 			n = send_copy(conn, conn->tx_head + conn->head_sent,
 				      conn->head_len - conn->head_sent,
-				      body_len > 0);
+				      body_len > 0 && !conn->stream);
+		} else if (conn->stream) {
+			n = send_stream(conn);
 		} else if (conn->body->file) {
 			n = send_file(conn, body_len - conn->body_sent);
 		} else {

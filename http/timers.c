@@ -5,7 +5,8 @@
  * One timer per connection, re-armed after every pass of the state
  * machine for whichever deadline applies now: the request head (and body)
  * within header_timeout, the next request within idle_timeout, progress
- * of a response within send_timeout, and the lingering close.  The timer
+ * of a response within send_timeout (not while a streamed body waits for
+ * its computation), and the lingering close.  The timer
  * only queues the work item; the deadline is acted on there.
  */
 #include <linux/delay.h>
@@ -44,10 +45,11 @@ void conn_arm_timer(struct khttpd_conn *conn)
 	if (conn->lingering) {
 		conn->deadline = DL_LINGER;
 		expires = conn->linger_start + LINGER_TIME;
-	} else if (conn->tx_active) {
+	} else if (conn->tx_active && !conn_tx_starved(conn)) {
 		conn->deadline = DL_SEND;
 		expires = conn->last_progress + cfg->send_timeout;
-	} else if (khttpd_fib_waiting(&conn->wait)) {
+	} else if (conn->tx_active || khttpd_fib_waiting(&conn->wait)) {
+		/* computing: the body's next bytes, or the response */
 		conn->deadline = DL_NONE;
 		del_timer(&conn->timer);
 		return;

@@ -3,13 +3,15 @@
  * fib_kunit.c - KUnit suite of the Fibonacci service (http/fib.c) in the
  * kernel: a hit, a small N computed inline, many waiters on one
  * computation, a producer that fails, and cancellation by the last waiter;
- * the gzip step (inflated back by the kernel's zlib) and gzip jobs.
+ * the gzip step (inflated back by the kernel's zlib) and gzip jobs; a
+ * streamed text read back through its window, and its reader leaving.
  * Callers are stood in for by bare wait entries whose callback counts.
  * The service is tested alone: it links the cache and bignum/, no server
  * and no connection.
  */
 #include <kunit/test.h>
 #include <linux/crc32.h>
+#include <linux/delay.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <linux/zlib.h>
@@ -358,6 +360,114 @@ static void gzip_estimate_covers_text(struct kunit *test)
 	test_fib_done(fib);
 }
 
+/*
+ * A service whose cache keeps nothing above 256 KiB, so that F(1.5e6)
+ * (313,482 digits, more than the window) is streamed.
+ */
+#define STREAM_N 1500000
+
+static struct khttpd_fib *stream_fib(struct kunit *test)
+{
+	struct khttpd_fib *fib = test_fib(test);
+
+	khttpd_cache_exit();
+	KUNIT_ASSERT_EQ(test, khttpd_cache_init(256 << 10), 0);
+	fib->stream_timeout = 30 * HZ;
+	KUNIT_ASSERT_TRUE(test, khttpd_fib_streams(STREAM_N, 10));
+	return fib;
+}
+
+/* Start streaming F(STREAM_N) and take the stream once F(N) is computed. */
+static struct khttpd_stream *stream_start(struct kunit *test,
+					  struct khttpd_fib *fib)
+{
+	struct khttpd_fib_result res;
+	struct khttpd_fib_wait w;
+	int i;
+
+	init_waits(&w, 1);
+	KUNIT_ASSERT_EQ(test, khttpd_fib_get(fib, STREAM_N, 10, false, &w,
+					     &res), -EINPROGRESS);
+	for (i = 0; i < 6000 && !atomic_read(&notified); i++)
+		msleep(20);
+	KUNIT_ASSERT_EQ(test, khttpd_fib_collect(&w, &res), 0);
+	KUNIT_ASSERT_NOT_NULL(test, res.stream);
+	KUNIT_EXPECT_NULL(test, res.body);
+	/* The job waits for room: it holds its bound and the window. */
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&budget),
+			bn_fib_peak_bytes(STREAM_N, 10) + khttpd_stream_bytes());
+	return res.stream;
+}
+
+/* Everything the stream has, into @buf of @size; 0 or the error. */
+static int stream_read(struct khttpd_stream *s, char *buf, size_t size)
+{
+	size_t got = 0;
+	const char *p;
+	int n;
+
+	while (got < size) {
+		n = khttpd_stream_peek(s, &p);
+		if (n == -EAGAIN) {
+			usleep_range(1000, 2000);
+			continue;
+		}
+		if (n < 0)
+			return n;
+		n = min_t(size_t, n, size - got);
+		memcpy(buf + got, p, n);
+		khttpd_stream_consume(s, n);
+		got += n;
+	}
+	return 0;
+}
+
+static void streamed_text_in_order(struct kunit *test)
+{
+	struct khttpd_fib *fib = stream_fib(test);
+	struct khttpd_stream *s = stream_start(test, fib);
+	struct khttpd_body *text;
+	char *buf = vmalloc(s->len);
+	const char *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, stream_read(s, buf, s->len), 0);
+	KUNIT_ASSERT_EQ(test, khttpd_fib_text(STREAM_N, 10, &text, NULL, NULL,
+					      NULL), 0);
+	KUNIT_EXPECT_EQ(test, s->len, (u64)text->len);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, text->data, text->len), 0);
+	khttpd_body_put(text);
+	vfree(buf);
+	flush_workqueue(fib->wq);
+	KUNIT_EXPECT_EQ(test, khttpd_stream_peek(s, &p), 0);	/* all read */
+	khttpd_stream_close(s);
+	khttpd_stream_put(s);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fib->stats[KHTTPD_FIB_DONE]), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&budget), 0LL);
+	KUNIT_EXPECT_NULL(test, khttpd_cache_get(khttpd_fib_key(STREAM_N, 10)));
+	test_fib_done(fib);
+}
+
+static void streamed_reader_leaving_cancels(struct kunit *test)
+{
+	struct khttpd_fib *fib = stream_fib(test);
+	struct khttpd_stream *s = stream_start(test, fib);
+	char buf[1000];
+
+	KUNIT_EXPECT_EQ(test, stream_read(s, buf, sizeof(buf)), 0);
+	khttpd_stream_close(s);
+	flush_workqueue(fib->wq);
+	KUNIT_EXPECT_EQ(test,
+			atomic64_read(&fib->stats[KHTTPD_FIB_CANCELLED]), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fib->nr_jobs), 0);
+	/* The window is held, and charged, until the stream is freed. */
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&budget),
+			khttpd_stream_bytes());
+	khttpd_stream_put(s);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&budget), 0LL);
+	test_fib_done(fib);
+}
+
 static struct kunit_case fib_cases[] = {
 	KUNIT_CASE(inline_then_hit),
 	KUNIT_CASE(single_flight_many_waiters),
@@ -368,6 +478,8 @@ static struct kunit_case fib_cases[] = {
 	KUNIT_CASE(gzip_cancelled),
 	KUNIT_CASE(gzip_job_then_hits),
 	KUNIT_CASE(gzip_estimate_covers_text),
+	KUNIT_CASE(streamed_text_in_order),
+	KUNIT_CASE(streamed_reader_leaving_cancels),
 	{}
 };
 

@@ -92,6 +92,11 @@ $(BUILD)/fib: tools/fib/fib.c $(BIGNUM_SRCS) $(BN_HDRS)
 
 fib-cli: $(BUILD)/fib
 
+# GMP's F(N), the reference of the streaming tests and make huge-guest.
+$(BUILD)/fib-gmp: tools/fib/fib_gmp.c
+	@mkdir -p $(@D)
+	$(TOOLS_CC) -O2 -Wall -o $@ $< -lgmp
+
 $(BUILD)/bignum/bignum_bench: tools/bench/bignum_bench.c $(BIGNUM_SRCS) \
 		$(BN_HDRS)
 	@mkdir -p $(@D)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fib.c - print F(N) in decimal (hex with -x), streaming, from the very
- * sources of khttpd.ko's bignum/.
+ * sources of khttpd.ko's bignum/; or, with -p, only the bound of the
+ * memory computing and converting it takes, bn_fib_peak_bytes() (what
+ * the server reserves for a streamed F(N), besides its window).
  *
- *   fib N [-x]
+ *   fib N [-x] [-p]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,8 @@ static int out(void *arg, const char *buf, size_t len)
 
 static int bad_args(void)
 {
-	fprintf(stderr, "usage: fib N [-x]   (0 <= N <= %u)\n", BN_FIB_MAX);
+	fprintf(stderr, "usage: fib N [-x] [-p]   (0 <= N <= %u)\n",
+		BN_FIB_MAX);
 	return 2;
 }
 
@@ -26,6 +29,7 @@ int main(int argc, char **argv)
 {
 	unsigned int base = 10;
 	const char *arg = NULL;
+	int peak = 0;
 	unsigned long long n;
 	struct bn *f;
 	char *end;
@@ -34,6 +38,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-x"))
 			base = 16;
+		else if (!strcmp(argv[i], "-p"))
+			peak = 1;
 		else if (!arg)
 			arg = argv[i];
 		else
@@ -44,6 +50,11 @@ int main(int argc, char **argv)
 	n = strtoull(arg, &end, 10);
 	if (*end || n > BN_FIB_MAX)
 		return bad_args();
+	if (peak) {
+		printf("%llu\n",
+		       (unsigned long long)bn_fib_peak_bytes((u32)n, base));
+		return 0;
+	}
 	err = bn_fib(&f, (u32)n, NULL);
 	if (!err) {
 		err = bn_to_text(f, base, out, NULL, NULL);

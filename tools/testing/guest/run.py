@@ -34,7 +34,8 @@ import guest as vm  # noqa: E402
 from common import Context  # noqa: E402
 
 MODULES = ["tests_basic", "tests_http11", "tests_fib", "tests_static",
-           "tests_lifecycle", "tests_hostile", "tests_ops", "tests_gzip"]
+           "tests_lifecycle", "tests_hostile", "tests_ops", "tests_gzip",
+           "tests_stream"]
 
 
 def collect(pattern, modules):

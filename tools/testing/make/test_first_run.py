@@ -139,6 +139,8 @@ CASES = [
          [r"tools/bench/bench\.py .*--kver %s .*--bignum" % KVER]),
     Case("bench-smoke", ["bench-smoke"],
          [r"tools/bench/bench\.py .*--kver %s .*--smoke" % KVER]),
+    Case("huge-guest", ["huge-guest"],
+         [r"tools/vm/huge\.py --kernel \S*" + GUEST]),
     Case("check-debug", ["check-debug"],
          [r"debug-kernel\.sh build", r"run\.py --kernel \S*bzImage"]),
     Case("guest-module", ["guest-module"],
