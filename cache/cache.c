@@ -56,6 +56,19 @@ module_param_named(cache_admission, khttpd_cache_admission, bool, 0644);
 MODULE_PARM_DESC(cache_admission,
 		 "keep bodies by compute time saved per byte and frequency; off: plain CLOCK (on)");
 
+uint khttpd_cache_entry_max_mb = 16;
+module_param_named(cache_entry_max_mb, khttpd_cache_entry_max_mb, uint, 0644);
+MODULE_PARM_DESC(cache_entry_max_mb,
+		 "largest body the cache keeps, in MiB (at most cache_mb); larger F(N) texts are streamed (16)");
+
+/* The largest charge one entry may have: the cap, or less. */
+static size_t entry_max(void)
+{
+	size_t max = (size_t)READ_ONCE(khttpd_cache_entry_max_mb) << 20;
+
+	return min(cache.policy.ring.cap, max);
+}
+
 /* Counted per CPU: a hit writes no cache line another CPU reads. */
 struct cache_counts {
 	u64 hits, misses, inserts, evictions, rejected, refused;
@@ -170,7 +183,8 @@ struct khttpd_body *khttpd_cache_get(u64 key)
  *        returns the body's charge to its budget (khttpd_body_uncharge())
  * @cost: nanoseconds the body took to make: what a hit on it saves
  *
- * A body that alone would exceed the cap is not kept (rejected), nor one
+ * A body that alone would exceed the cap or cache_entry_max_mb is not kept
+ * (rejected), nor one
  * worth less, by @cost per byte and by how often @key is asked for, than
  * the entries it would evict (refused; see cache/admit.h).  Otherwise
  * entries are evicted until it fits.
@@ -184,7 +198,7 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body, u64 cost)
 	if (!cache.enabled)
 		return;
 	charge = entry_charge(body);
-	if (charge > cache.policy.ring.cap) {
+	if (charge > entry_max()) {
 		cache_count(rejected);
 		return;
 	}
@@ -226,7 +240,8 @@ void khttpd_cache_put(u64 key, struct khttpd_body *body, u64 cost)
  * @len: the body's bytes
  *
  * The size test of khttpd_cache_put(), before the body exists: false when
- * the cache is off or the body alone would exceed the cap (a body of a page
+ * the cache is off or the body alone would exceed the cap or
+ * cache_entry_max_mb (a body of a page
  * or more is vmalloc()ed, so its pages count whole; the body's header is
  * counted unrounded, a few bytes the answer may be off by).  Admission by
  * value may still refuse a body this says yes to.
@@ -239,7 +254,7 @@ bool khttpd_cache_would_keep(size_t len)
 
 	return cache.enabled &&
 	       data + sizeof(struct khttpd_body) + sizeof(struct cache_entry) +
-	       sizeof(struct rhash_head) <= cache.policy.ring.cap;
+	       sizeof(struct rhash_head) <= entry_max();
 }
 
 /**

@@ -36,6 +36,7 @@ struct khttpd_cache_stats {
 };
 
 extern bool khttpd_cache_admission;
+extern uint khttpd_cache_entry_max_mb;
 
 int khttpd_cache_init(size_t cap);
 void khttpd_cache_exit(void);

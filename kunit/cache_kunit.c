@@ -220,8 +220,34 @@ static void cache_concurrent_kthreads(struct kunit *test)
 	khttpd_cache_exit();
 }
 
+/* No entry larger than cache_entry_max_mb, nor than the cap. */
+static void cache_entry_max(struct kunit *test)
+{
+	uint saved = khttpd_cache_entry_max_mb;
+	struct khttpd_cache_stats st;
+
+	KUNIT_ASSERT_EQ(test, khttpd_cache_init(4 << 20), 0);
+	khttpd_cache_entry_max_mb = 1;
+	KUNIT_EXPECT_TRUE(test, khttpd_cache_would_keep((1 << 20) - 8192));
+	KUNIT_EXPECT_FALSE(test, khttpd_cache_would_keep(1 << 20));
+	put_costly(1, (1 << 20) - 8192, 1000);
+	put_costly(2, 1 << 20, 1000);
+	KUNIT_EXPECT_TRUE(test, cached(1));
+	KUNIT_EXPECT_FALSE(test, cached(2));
+	khttpd_cache_read_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.rejected, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.inserts, 1ULL);
+	/* above the cap, the cap decides */
+	khttpd_cache_entry_max_mb = 8;
+	KUNIT_EXPECT_TRUE(test, khttpd_cache_would_keep(3 << 20));
+	KUNIT_EXPECT_FALSE(test, khttpd_cache_would_keep(4 << 20));
+	khttpd_cache_entry_max_mb = saved;
+	khttpd_cache_exit();
+}
+
 static struct kunit_case cache_cases[] = {
 	KUNIT_CASE(cache_roundtrip_and_keys),
+	KUNIT_CASE(cache_entry_max),
 	KUNIT_CASE(cache_fifo_then_second_chance),
 	KUNIT_CASE(cache_cap_after_every_put),
 	KUNIT_CASE(cache_cheap_flood_keeps_expensive),
