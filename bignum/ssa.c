@@ -318,20 +318,17 @@ static void fold(u64 *acc, size_t n, size_t h)
 
 /*
  * Unweight and scale the coefficients, sum them with their signs at
- * offsets i M, and reduce modulo 2^N + 1 into r.
+ * offsets i M, and reduce modulo 2^N + 1 into r.  acc has
+ * 2 (n + nl + 2) limbs.
  */
 static int recompose(u64 *r, size_t rlen, u64 *x, const struct ssa_par *p,
-		     u64 *tmp, struct bn_ctx *ctx)
+		     u64 *tmp, u64 *acc, struct bn_ctx *ctx)
 {
 	size_t sz = p->nl + 1, tw = 64 * p->nl / p->K, nb2 = 2 * 64 * p->nl;
 	size_t len = p->n + p->nl + 2, i;
-	u64 *pos, *neg;
+	u64 *pos = acc, *neg = acc + len;
 	int err;
 
-	pos = bn_alloc_limbs(ctx, 2 * len);
-	if (!pos)
-		return -ENOMEM;
-	neg = pos + len;
 	err = zero_polled(pos, 2 * len, ctx);
 	for (i = 0; i < p->K && !err; i++) {
 		u64 *c = x + i * sz;
@@ -354,7 +351,6 @@ static int recompose(u64 *r, size_t rlen, u64 *x, const struct ssa_par *p,
 		fm_sub(pos, pos, neg, p->n);
 		bn_copy(r, pos, rlen);
 	}
-	bn_dealloc(ctx, pos);
 	return err;
 }
 
@@ -363,31 +359,39 @@ static size_t pointwise_scr(const struct ssa_par *p)
 	return p->k_in ? 0 : 2 * p->nl + bn_kara_scratch(p->nl);
 }
 
-/* x = transform of x, y = of y; pointwise x = x * y. */
+/* x = transform of x, y = of y; pointwise x = x * y; prod: pointwise_scr(). */
 static int ssa_core(u64 *x, u64 *y, const struct ssa_par *p, u64 *tmp,
-		    struct bn_ctx *ctx)
+		    u64 *prod, struct bn_ctx *ctx)
 {
 	size_t w = 2 * 64 * p->nl / p->K, sz = p->nl + 1, i;
-	u64 *prod = NULL;
 	int err;
 
 	err = fft_dif(x, p->K, w, p, tmp, ctx);
 	if (!err && y != x)
 		err = fft_dif(y, p->K, w, p, tmp, ctx);
-	if (err)
-		return err;
-	if (pointwise_scr(p)) {
-		prod = bn_alloc_limbs(ctx, pointwise_scr(p));
-		if (!prod)
-			return -ENOMEM;
-	}
 	for (i = 0; i < p->K && !err; i++) {
 		err = pointwise(x + i * sz, y + i * sz, p, prod, ctx);
 		if (!err && p->nl >= BN_POLL_LIMBS)
 			err = bn_poll(ctx);
 	}
-	bn_dealloc(ctx, prod);
 	return err;
+}
+
+/*
+ * The work area of ssa_mulmod(), one allocation (fewer and larger blocks
+ * are cheaper to get from kvmalloc() and from a user-space malloc()):
+ * tmp (2 sz), the coefficients x (K sz), then a region used first for y
+ * (K sz, products only) and the pointwise scratch, later for recompose()'s
+ * accumulators.
+ */
+static size_t ssa_work_limbs(const struct ssa_par *p, bool sqr, size_t *late)
+{
+	size_t sz = p->nl + 1, early, acc;
+
+	early = (sqr ? 0 : p->K * sz) + pointwise_scr(p);
+	acc = 2 * (p->n + p->nl + 2);
+	*late = early > acc ? early : acc;
+	return 2 * sz + p->K * sz + *late;
 }
 
 /*
@@ -400,37 +404,30 @@ static int ssa_mulmod(u64 *r, size_t rlen, const u64 *a, size_t an,
 {
 	struct ssa_par p;
 	bool sqr = a == b && an == bn;
-	u64 *x, *y, *tmp;
-	size_t sz;
+	u64 *work, *x, *y, *tmp, *late;
+	size_t sz, late_n;
 	int err;
 
 	ssa_params(&p, n, k);
 	sz = p.nl + 1;
-	tmp = bn_alloc_limbs(ctx, 2 * sz);
-	x = bn_alloc_limbs(ctx, p.K * sz);
-	y = sqr ? x : bn_alloc_limbs(ctx, p.K * sz);
-	if (!tmp || !x || !y) {
-		err = -ENOMEM;
-		goto out;
-	}
+	work = bn_alloc_limbs(ctx, ssa_work_limbs(&p, sqr, &late_n));
+	if (!work)
+		return -ENOMEM;
+	tmp = work;
+	x = tmp + 2 * sz;
+	late = x + p.K * sz;
+	y = sqr ? x : late;
 	err = decompose(x, a, an, &p, tmp, ctx);
 	if (!err && !sqr)
 		err = decompose(y, b, bn, &p, tmp, ctx);
 	if (!err)
-		err = ssa_core(x, y, &p, tmp, ctx);
-	if (!sqr) {
-		bn_dealloc(ctx, y);
-		y = NULL;
-	}
+		err = ssa_core(x, y, &p, tmp, sqr ? late : late + p.K * sz,
+			       ctx);
 	if (!err)
 		err = fft_dit_inv(x, p.K, 2 * 64 * p.nl / p.K, &p, tmp, ctx);
 	if (!err)
-		err = recompose(r, rlen, x, &p, tmp, ctx);
-out:
-	if (y != x)
-		bn_dealloc(ctx, y);
-	bn_dealloc(ctx, x);
-	bn_dealloc(ctx, tmp);
+		err = recompose(r, rlen, x, &p, tmp, late, ctx);
+	bn_dealloc(ctx, work);
 	return err;
 }
 
@@ -467,18 +464,14 @@ int bn_mul_ssa(u64 *r, const u64 *a, size_t an, const u64 *b, size_t bn,
 static u64 ssa_mulmod_peak(size_t n, unsigned int k, bool sqr)
 {
 	struct ssa_par p;
-	u64 sz, base, ph1, ph2, inner;
+	size_t late;
+	u64 base, inner;
 
 	ssa_params(&p, n, k);
-	sz = p.nl + 1;
-	base = (2 * sz + 2) * 8 + 64;
-	base += (p.K * sz) * 8 + 32;
+	base = (u64)ssa_work_limbs(&p, sqr, &late) * 8 + 16;
 	inner = p.k_in ? ssa_mulmod_peak(p.nl, p.k_in, sqr) :
-			 (u64)pointwise_scr(&p) * 8 + 32 +
 			 bn_toom_peak_bytes(p.nl, sqr);
-	ph1 = base + (sqr ? 0 : p.K * sz * 8 + 32) + inner;
-	ph2 = base + 2 * (p.n + p.nl + 2) * 8 + 32;
-	return ph1 > ph2 ? ph1 : ph2;
+	return base + inner;
 }
 
 u64 bn_ssa_peak_bytes(size_t an, size_t bn, bool sqr)
