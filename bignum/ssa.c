@@ -76,6 +76,19 @@ static void fm_sub(u64 *r, const u64 *a, const u64 *b, size_t nl)
 	}
 }
 
+/* r = a + b; r may be a or b. */
+static void fm_add(u64 *r, const u64 *a, const u64 *b, size_t nl)
+{
+	u64 t;
+
+	/* the top limbs are at most 1: a + b fits in nl + 1 limbs */
+	bn_add_n(r, a, b, nl + 1);
+	t = r[nl];
+	r[nl] = 0;
+	if (t && bn_sub_1(r, r, nl, t))
+		r[nl] = bn_add_1(r, r, nl, 1);
+}
+
 static void fm_neg(u64 *r, size_t nl)
 {
 	size_t i;
@@ -93,59 +106,82 @@ static void fm_neg(u64 *r, size_t nl)
 }
 
 /*
- * r = a 2^e mod 2^(64 nl) + 1, 0 <= e < 2 * 64 nl; r must not be a (the
- * shifted value is written in one pass straight from a: the low part moves
- * up, the part shifted out at the top wraps around negated).
+ * The limbs of P = a << s (a has nl limbs, 0 <= s < 64) from limb lo to
+ * hi - 1 into r, complemented when inv; P[nl] is the bits shifted out.
+ */
+static void fm_shl(u64 *r, const u64 *a, size_t lo, size_t hi,
+		   unsigned int s, size_t nl, bool inv)
+{
+	u64 m = inv ? ~0ULL : 0, prev = lo ? a[lo - 1] : 0, cur;
+	size_t i;
+
+	if (!s) {
+		for (i = lo; i < hi; i++)
+			r[i - lo] = (i < nl ? a[i] : 0) ^ m;
+		return;
+	}
+	for (i = lo; i < hi && i < nl; i++) {
+		cur = a[i];
+		r[i - lo] = ((cur << s) | (prev >> (64 - s))) ^ m;
+		prev = cur;
+	}
+	if (i < hi)
+		r[i - lo] = (prev >> (64 - s)) ^ m;
+}
+
+/*
+ * r = a 2^e mod 2^(64 nl) + 1, 0 <= e < 2 * 64 nl; r must not be a.
+ * With e = 64 q + s (less 64 nl when e >= 64 nl, and then negated) and
+ * P = a << s (nl + 1 limbs): a B^q = L B^q - H with L the low nl - q limbs
+ * of P and H its high q + 1 limbs.  Both are written in one pass straight
+ * from a (H complemented, or L when negating); the "+ 1" of the two's
+ * complement and the single limb H[q] are added afterwards, and the
+ * carries of these one-limb additions stop after a limb or two.
  */
 static void fm_mul2exp(u64 *r, const u64 *a, size_t e, size_t nl)
 {
-	size_t nb = 64 * nl, q, j;
+	size_t nb = 64 * nl, q;
 	unsigned int s;
 	bool neg = false;
-	u64 bw = 0;
+	u64 h, c;
 
 	if (e >= nb) {
 		e -= nb;
 		neg = true;
 	}
 	if (a[nl]) {
+		/* a = 2^N' = -1 */
 		bn_zero(r, nl + 1);
 		r[e / 64] = 1ULL << (e % 64);
-		neg = !neg;
-	} else if (!e) {
-		bn_copy(r, a, nl + 1);
+		if (!neg)
+			fm_neg(r, nl);
+		return;
+	}
+	q = e / 64;
+	s = e % 64;
+	r[nl] = 0;
+	/* h = H[q], the top limb of P */
+	h = s ? a[nl - 1] >> (64 - s) : 0;
+	if (!neg) {
+		/* r = L B^q - H: r[0 .. q) = ~H, + 1; r[q ..) = L - H[q] - b */
+		fm_shl(r, a, nl - q, nl, s, nl, true);
+		fm_shl(r + q, a, 0, nl - q, s, nl, false);
+		c = q ? 1 - bn_add_1(r, r, q, 1) : 0;
+		c = bn_sub_1(r + q, r + q, nl - q, h) +
+		    bn_sub_1(r + q, r + q, nl - q, c);
+		/* -B^nl = 1 */
+		if (c)
+			r[nl] = bn_add_1(r, r, nl, 1);
 	} else {
-		q = e / 64;
-		s = e % 64;
-		/* low part: r[q .. nl) = (a << s) limbs 0 .. nl - q */
-		if (s) {
-			r[q] = a[0] << s;
-			for (j = q + 1; j < nl; j++)
-				r[j] = (a[j - q] << s) | (a[j - q - 1] >> (64 - s));
-		} else {
-			bn_copy(r + q, a, nl - q);
-		}
-		/* r[0 .. q] minus the high part (a << s) limbs nl - q .. nl */
-		for (j = 0; j <= q; j++) {
-			size_t k = nl - q + j;
-			u64 hi, lo = j < q ? 0 : r[q], x;
-
-			if (s)
-				hi = (k < nl ? a[k] << s : 0) | (a[k - 1] >> (64 - s));
-			else
-				hi = k < nl ? a[k] : 0;
-			x = lo - hi - bw;
-			bw = (lo < hi) | ((lo - hi) < bw);
-			r[j] = x;
-		}
-		r[nl] = 0;
-		if (bw && q + 1 < nl)
-			bw = bn_sub_1(r + q + 1, r + q + 1, nl - q - 1, 1);
-		if (bw)
+		/* r = H - L B^q: r[0 .. q) = H; r[q ..) = ~L + 1 + H[q] */
+		fm_shl(r, a, nl - q, nl, s, nl, false);
+		fm_shl(r + q, a, 0, nl - q, s, nl, true);
+		c = bn_add_1(r + q, r + q, nl - q, h) +
+		    bn_add_1(r + q, r + q, nl - q, 1);
+		/* the complement stands for B^(nl - q) - 1 - L: less B^nl */
+		if (!c)
 			r[nl] = bn_add_1(r, r, nl, 1);
 	}
-	if (neg)
-		fm_neg(r, nl);
 }
 
 /* a, d = a + b, a - b (d first: a is overwritten). */
@@ -196,7 +232,7 @@ static int fft_dif(u64 *x, size_t K, size_t w, const struct ssa_par *p,
 static int fft_dit_inv(u64 *x, size_t K, size_t w, const struct ssa_par *p,
 		       u64 *tmp, struct bn_ctx *ctx)
 {
-	size_t sz = p->nl + 1, half = K / 2, i, nb2 = 2 * 64 * p->nl;
+	size_t sz = p->nl + 1, half = K / 2, i, nb = 64 * p->nl;
 	int err;
 
 	if (K == 1)
@@ -211,8 +247,15 @@ static int fft_dit_inv(u64 *x, size_t K, size_t w, const struct ssa_par *p,
 	for (i = 0; i < half; i++) {
 		u64 *a = x + i * sz, *b = x + (i + half) * sz;
 
-		fm_mul2exp(tmp, b, i ? nb2 - i * w : 0, p->nl);
-		fm_addsub(a, b, tmp, p->nl);
+		if (!i) {
+			bn_copy(tmp, b, sz);
+			fm_addsub(a, b, tmp, p->nl);
+			continue;
+		}
+		/* b omega^-i = -(b 2^(N' - i w)): a - t goes to a, a + t to b */
+		fm_mul2exp(tmp, b, nb - i * w, p->nl);
+		fm_add(b, a, tmp, p->nl);
+		fm_sub(a, a, tmp, p->nl);
 	}
 	return 0;
 }
