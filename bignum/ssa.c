@@ -23,6 +23,7 @@ struct ssa_par {
 	size_t K, ml;		/* pieces, limbs per piece */
 	size_t nl;		/* coefficient ring 2^(64 nl) + 1 */
 	unsigned int k_in;	/* 0: pointwise by Karatsuba */
+	bool cyc;		/* modulo 2^(64 n) - 1: cyclic, no weights */
 };
 
 /* The number of pieces, 2^k, for a ring (or product) of n limbs. */
@@ -45,18 +46,28 @@ static size_t ssa_round_up(size_t x, size_t m)
 	return (x + m - 1) / m * m;
 }
 
-/* Parameters for the ring of n limbs split in 2^k pieces (2^k | n). */
-static void ssa_params(struct ssa_par *p, size_t n, unsigned int k)
+/*
+ * Parameters for the ring of n limbs split in 2^k pieces (2^k | n):
+ * modulo 2^(64 n) + 1 (negacyclic, weights theta^i), or with cyc modulo
+ * 2^(64 n) - 1 (cyclic).  omega = 2^(2 N' / K) needs K / 2 | N', the
+ * weights theta = 2^(N' / K) need K | N'.
+ */
+static void ssa_params(struct ssa_par *p, size_t n, unsigned int k, bool cyc)
 {
-	size_t align;
+	size_t align, per = cyc ? 128 : 64;
 
 	p->n = n;
 	p->k = k;
 	p->K = (size_t)1 << k;
 	p->ml = n >> k;
-	/* 2 M + k + 1 bits hold a coefficient of the negacyclic product */
+	p->cyc = cyc;
+	/*
+	 * 2 M + k + 1 bits hold a coefficient of the negacyclic product, a
+	 * signed sum of K products of M-bit pieces (2 M + k of the cyclic,
+	 * a sum of non-negative ones).
+	 */
 	p->nl = 2 * p->ml + 1;
-	align = p->K > 64 ? p->K / 64 : 1;
+	align = p->K > per ? p->K / per : 1;
 	p->k_in = 0;
 	if (p->nl >= BN_SSA_INNER_THR) {
 		p->k_in = ssa_best_k(p->nl);
@@ -262,7 +273,7 @@ static int fft_dit_inv(u64 *x, size_t K, size_t w, const struct ssa_par *p,
 
 static int ssa_mulmod(u64 *r, size_t rlen, const u64 *a, size_t an,
 		      const u64 *b, size_t bn, size_t n, unsigned int k,
-		      struct bn_ctx *ctx);
+		      bool cyc, struct bn_ctx *ctx);
 
 /* x = x * y mod 2^(64 nl) + 1 (y == x squares); prod as pointwise_scr(). */
 static int pointwise(u64 *x, const u64 *y, const struct ssa_par *p,
@@ -284,7 +295,8 @@ static int pointwise(u64 *x, const u64 *y, const struct ssa_par *p,
 		return 0;
 	}
 	if (p->k_in)
-		return ssa_mulmod(x, nl + 1, x, nl, y, nl, nl, p->k_in, ctx);
+		return ssa_mulmod(x, nl + 1, x, nl, y, nl, nl, p->k_in, false,
+				  ctx);
 	if (x == y)
 		err = bn_sqr_n_scr(prod, x, nl, prod + 2 * nl, ctx);
 	else
@@ -304,6 +316,8 @@ static int decompose(u64 *x, const u64 *a, size_t an,
 	size_t sz = p->nl + 1, tw = 64 * p->nl / p->K, i, o, c;
 	int err;
 
+	if (p->cyc)
+		tw = 0;
 	for (i = 0; i < p->K; i++) {
 		u64 *xi = x + i * sz;
 
@@ -318,6 +332,11 @@ static int decompose(u64 *x, const u64 *a, size_t an,
 			continue;
 		}
 		c = an - o < p->ml ? an - o : p->ml;
+		if (!tw) {
+			bn_copy(xi, a + o, c);
+			bn_zero(xi + c, sz - c);
+			continue;
+		}
 		bn_copy(tmp, a + o, c);
 		bn_zero(tmp + c, sz - c);
 		fm_mul2exp(xi, tmp, i * tw, p->nl);
@@ -359,10 +378,25 @@ static void fold(u64 *acc, size_t n, size_t h)
 		acc[n] = bn_add_1(acc, acc, n, 1);
 }
 
+/* acc (n + h limbs) reduced modulo 2^(64 n) - 1 into acc[0 .. n). */
+static void fold_cyc(u64 *acc, size_t n, size_t h)
+{
+	u64 carry = bn_add(acc, acc, n, acc + n, h);
+
+	if (carry)
+		bn_add_1(acc, acc, n, carry);
+}
+
+/* Limbs of recompose()'s accumulators. */
+static size_t acc_limbs(const struct ssa_par *p)
+{
+	return (p->cyc ? 1 : 2) * (p->n + p->nl + 2);
+}
+
 /*
  * Unweight and scale the coefficients, sum them with their signs at
- * offsets i M, and reduce modulo 2^N + 1 into r.  acc has
- * 2 (n + nl + 2) limbs.
+ * offsets i M, and reduce modulo 2^N + 1 (2^N - 1 when cyclic: the
+ * coefficients are non-negative) into r.  acc has acc_limbs() limbs.
  */
 static int recompose(u64 *r, size_t rlen, u64 *x, const struct ssa_par *p,
 		     u64 *tmp, u64 *acc, struct bn_ctx *ctx)
@@ -372,7 +406,9 @@ static int recompose(u64 *r, size_t rlen, u64 *x, const struct ssa_par *p,
 	u64 *pos = acc, *neg = acc + len;
 	int err;
 
-	err = zero_polled(pos, 2 * len, ctx);
+	if (p->cyc)
+		tw = 0;
+	err = zero_polled(pos, acc_limbs(p), ctx);
 	for (i = 0; i < p->K && !err; i++) {
 		u64 *c = x + i * sz;
 
@@ -381,14 +417,19 @@ static int recompose(u64 *r, size_t rlen, u64 *x, const struct ssa_par *p,
 
 		bn_copy(tmp, c, sz);
 		fm_mul2exp(c, tmp, nb2 - i * tw - p->k, p->nl);
-		if (c[p->nl] || (c[p->nl - 1] >> 63)) {
+		if (p->cyc) {
+			acc_add(pos, len, i * p->ml, c, sz);
+		} else if (c[p->nl] || (c[p->nl - 1] >> 63)) {
 			fm_neg(c, p->nl);
 			acc_add(neg, len, i * p->ml, c, sz);
 		} else {
 			acc_add(pos, len, i * p->ml, c, sz);
 		}
 	}
-	if (!err) {
+	if (!err && p->cyc) {
+		fold_cyc(pos, p->n, p->nl + 2);
+		bn_copy(r, pos, rlen);
+	} else if (!err) {
 		fold(pos, p->n, p->nl + 2);
 		fold(neg, p->n, p->nl + 2);
 		fm_sub(pos, pos, neg, p->n);
@@ -432,18 +473,19 @@ static size_t ssa_work_limbs(const struct ssa_par *p, bool sqr, size_t *late)
 	size_t sz = p->nl + 1, early, acc;
 
 	early = (sqr ? 0 : p->K * sz) + pointwise_scr(p);
-	acc = 2 * (p->n + p->nl + 2);
+	acc = acc_limbs(p);
 	*late = early > acc ? early : acc;
 	return 2 * sz + p->K * sz + *late;
 }
 
 /*
- * r[0 .. rlen) = a * b mod 2^(64 n) + 1 with an, bn <= n; 2^k | n.
- * a == b (with an == bn) squares.  r may overlap a or b.
+ * r[0 .. rlen) = a * b mod 2^(64 n) + 1 (2^(64 n) - 1 with cyc) with
+ * an, bn <= n; 2^k | n.  a == b (with an == bn) squares.  r may overlap a
+ * or b.
  */
 static int ssa_mulmod(u64 *r, size_t rlen, const u64 *a, size_t an,
 		      const u64 *b, size_t bn, size_t n, unsigned int k,
-		      struct bn_ctx *ctx)
+		      bool cyc, struct bn_ctx *ctx)
 {
 	struct ssa_par p;
 	bool sqr = a == b && an == bn;
@@ -451,7 +493,7 @@ static int ssa_mulmod(u64 *r, size_t rlen, const u64 *a, size_t an,
 	size_t sz, late_n;
 	int err;
 
-	ssa_params(&p, n, k);
+	ssa_params(&p, n, k, cyc);
 	sz = p.nl + 1;
 	work = bn_alloc_limbs(ctx, ssa_work_limbs(&p, sqr, &late_n));
 	if (!work)
@@ -500,19 +542,20 @@ int bn_mul_ssa(u64 *r, const u64 *a, size_t an, const u64 *b, size_t bn,
 	unsigned int k;
 	size_t n = ssa_top(an, bn, &k);
 
-	return ssa_mulmod(r, an + bn, a, an, b, bn, n, k, ctx);
+	/* the product is below 2^(64 n) - 1: the cyclic product is exact */
+	return ssa_mulmod(r, an + bn, a, an, b, bn, n, k, true, ctx);
 }
 
 /* Bytes ssa_mulmod() allocates at most, allocation headers included. */
-static u64 ssa_mulmod_peak(size_t n, unsigned int k, bool sqr)
+static u64 ssa_mulmod_peak(size_t n, unsigned int k, bool sqr, bool cyc)
 {
 	struct ssa_par p;
 	size_t late;
 	u64 base, inner;
 
-	ssa_params(&p, n, k);
+	ssa_params(&p, n, k, cyc);
 	base = (u64)ssa_work_limbs(&p, sqr, &late) * 8 + 16;
-	inner = p.k_in ? ssa_mulmod_peak(p.nl, p.k_in, sqr) :
+	inner = p.k_in ? ssa_mulmod_peak(p.nl, p.k_in, sqr, false) :
 			 bn_toom_peak_bytes(p.nl, sqr);
 	return base + inner;
 }
@@ -522,7 +565,7 @@ u64 bn_ssa_peak_bytes(size_t an, size_t bn, bool sqr)
 	unsigned int k;
 	size_t n = ssa_top(an, bn, &k);
 
-	return ssa_mulmod_peak(n, k, sqr && an == bn);
+	return ssa_mulmod_peak(n, k, sqr && an == bn, true);
 }
 
 /* --- products modulo B^m + 1 for the callers that know the result is small --- */
@@ -610,7 +653,7 @@ int bn_mulmod_fermat(u64 *r, const u64 *a, size_t an, const u64 *b,
 	k = ssa_best_k(m);
 	while (m & (((size_t)1 << k) - 1))
 		k--;
-	return ssa_mulmod(r, m + 1, a, an, b, bn, m, k, ctx);
+	return ssa_mulmod(r, m + 1, a, an, b, bn, m, k, false, ctx);
 }
 
 /* Bytes bn_mulmod_fermat() allocates at most for ring m. */
@@ -623,5 +666,5 @@ u64 bn_mulmod_peak_bytes(size_t m)
 	k = ssa_best_k(m);
 	while (m & (((size_t)1 << k) - 1))
 		k--;
-	return ssa_mulmod_peak(m, k, false);
+	return ssa_mulmod_peak(m, k, false, false);
 }
