@@ -239,9 +239,13 @@ static void fm_addsub(u64 *a, u64 *d, const u64 *b, size_t nl)
 
 /* --- the transforms --- */
 
-/* Decimation in frequency: natural order in, bit-reversed order out. */
+/*
+ * Decimation in frequency: natural order in, bit-reversed order out.
+ * hz: the upper half of x is zero and need not have been written (the
+ * first butterflies are then a, a omega^i).
+ */
 static int fft_dif(u64 *x, size_t K, size_t w, const struct ssa_par *p,
-		   u64 *tmp, struct bn_ctx *ctx)
+		   u64 *tmp, bool hz, struct bn_ctx *ctx)
 {
 	size_t sz = p->nl + 1, half = K / 2, i;
 	int err;
@@ -254,12 +258,16 @@ static int fft_dif(u64 *x, size_t K, size_t w, const struct ssa_par *p,
 	for (i = 0; i < half; i++) {
 		u64 *a = x + i * sz, *b = x + (i + half) * sz;
 
+		if (hz) {
+			fm_mul2exp(b, a, i * w, p->nl);
+			continue;
+		}
 		fm_addsub(a, tmp, b, p->nl);
 		fm_mul2exp(b, tmp, i * w, p->nl);
 	}
-	err = fft_dif(x, half, 2 * w, p, tmp, ctx);
+	err = fft_dif(x, half, 2 * w, p, tmp, false, ctx);
 	if (!err)
-		err = fft_dif(x + half * sz, half, 2 * w, p, tmp, ctx);
+		err = fft_dif(x + half * sz, half, 2 * w, p, tmp, false, ctx);
 	return err;
 }
 
@@ -333,16 +341,30 @@ static int pointwise(u64 *x, const u64 *y, const struct ssa_par *p,
 	return 0;
 }
 
-/* Cut a (an <= n limbs) into the K weighted coefficients of x. */
+/*
+ * Whether a factor of an limbs leaves the upper half of its coefficients
+ * zero: decompose() then writes the lower half only, and the transform's
+ * first level takes that into account.
+ */
+static bool ssa_half_zero(const struct ssa_par *p, size_t an)
+{
+	return an <= (p->K / 2) * p->ml;
+}
+
+/*
+ * Cut a (an <= n limbs) into the K weighted coefficients of x (K / 2 when
+ * ssa_half_zero()).
+ */
 static int decompose(u64 *x, const u64 *a, size_t an,
 		     const struct ssa_par *p, u64 *tmp, struct bn_ctx *ctx)
 {
 	size_t sz = p->nl + 1, tw = 64 * p->nl / p->K, i, o, c;
+	size_t cn = ssa_half_zero(p, an) ? p->K / 2 : p->K;
 	int err;
 
 	if (p->cyc)
 		tw = 0;
-	for (i = 0; i < p->K; i++) {
+	for (i = 0; i < cn; i++) {
 		u64 *xi = x + i * sz;
 
 		if (!(i & 63)) {
@@ -469,14 +491,14 @@ static size_t pointwise_scr(const struct ssa_par *p)
 
 /* x = transform of x, y = of y; pointwise x = x * y; prod: pointwise_scr(). */
 static int ssa_core(u64 *x, u64 *y, const struct ssa_par *p, u64 *tmp,
-		    u64 *prod, struct bn_ctx *ctx)
+		    u64 *prod, bool hx, bool hy, struct bn_ctx *ctx)
 {
 	size_t w = 2 * 64 * p->nl / p->K, sz = p->nl + 1, i;
 	int err;
 
-	err = fft_dif(x, p->K, w, p, tmp, ctx);
+	err = fft_dif(x, p->K, w, p, tmp, hx, ctx);
 	if (!err && y != x)
-		err = fft_dif(y, p->K, w, p, tmp, ctx);
+		err = fft_dif(y, p->K, w, p, tmp, hy, ctx);
 	for (i = 0; i < p->K && !err; i++) {
 		err = pointwise(x + i * sz, y + i * sz, p, prod, ctx);
 		if (!err && p->nl >= BN_POLL_LIMBS)
@@ -531,7 +553,7 @@ static int ssa_mulmod(u64 *r, size_t rlen, const u64 *a, size_t an,
 		err = decompose(y, b, bn, &p, tmp, ctx);
 	if (!err)
 		err = ssa_core(x, y, &p, tmp, sqr ? late : late + p.K * sz,
-			       ctx);
+			       ssa_half_zero(&p, an), ssa_half_zero(&p, bn), ctx);
 	if (!err)
 		err = fft_dit_inv(x, p.K, 2 * 64 * p.nl / p.K, &p, tmp, ctx);
 	if (!err)
