@@ -330,6 +330,26 @@ static void test_ssa_shapes(void)
 		KT_EXPECT(check_mulmod(mm[i], mm[i] / 2, mm[i] - 3),
 			  "mulmod %zu unbalanced", mm[i]);
 	}
+	/*
+	 * A work area above 2^21 limbs is two allocations: each one failing
+	 * (a square of 2^20 limbs, nothing computed before the second)
+	 */
+	{
+		size_t n = (size_t)1 << 20;
+		u64 *a = xmalloc(n * 8), *r = xmalloc(2 * n * 8);
+		struct bn_ctx ctx = { 0 };
+
+		fill(a, n);
+		for (long k = 0; k < 2; k++) {
+			kshim_fail_after = k;
+			KT_EXPECT(bn_mul_ssa(r, a, n, a, n, &ctx) == -ENOMEM &&
+				  ctx.bytes_now == 0,
+				  "ssa split work area, allocation %ld fails", k);
+			kshim_fail_after = -1;
+		}
+		free(a);
+		free(r);
+	}
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass)
 			tune_small();
