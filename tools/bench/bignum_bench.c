@@ -10,6 +10,10 @@
  *                             a 64-bit FNV-1a hash of the text
  *   bignum_bench --mul        n x n-limb products against mpn_mul_n for
  *                             n = 22 .. 10850 (the conversion's sizes)
+ *   bignum_bench --sqr        n-limb squares against mpn_sqr at the sizes
+ *                             of the doubling steps of F(10^5 .. 10^8)
+ *   bignum_bench --fib [R]    F(N) alone against mpz_fib_ui, N = 10^4 ..
+ *                             10^8, best of R rounds (default 5)
  *
  * Times are thread CPU time, the best of several runs (at least 1 s of
  * runs and 5 runs per row below 10^7, 3 runs at 10^7, 2 at 10^8),
@@ -325,8 +329,98 @@ static int mul_table(void)
 	return 0;
 }
 
+/*
+ * Best of 5 batches of bn_sqr() and of mpn_sqr() at the sizes of the
+ * squares of the doubling steps (F(k) has about 0.0108 k limbs).
+ */
+static int sqr_table(void)
+{
+	static const size_t sz[] = { 54, 170, 340, 680, 1357, 2713, 5425,
+				     10850, 27000, 54000, 108000, 270000,
+				     540000 };
+	struct bn_ctx ctx = { 0 };
+	size_t i, j;
+
+	printf("n-limb squares, bignum vs GMP %s\n", gmp_version);
+	printf("(thread CPU time, best of 5 batches, interleaved)\n\n");
+	for (i = 0; i < ARRAY_SIZE(sz); i++) {
+		size_t n = sz[i];
+		u64 *a = malloc(8 * n), *r = malloc(16 * n);
+		int reps = 2000000 / (int)(4 * n) + 1, k, run;
+		double ours = 1e9, gmp = 1e9, t;
+
+		if (!a || !r)
+			return 1;
+		for (j = 0; j < n; j++)
+			a[j] = (u64)rand() * 0x9e3779b97f4a7c15ULL ^ j;
+		for (run = 0; run < 5; run++) {
+			t = now();
+			for (k = 0; k < reps; k++)
+				if (bn_sqr(r, a, n, &ctx))
+					return 1;
+			t = (now() - t) / reps;
+			ours = t < ours ? t : ours;
+			t = now();
+			for (k = 0; k < reps; k++)
+				mpn_sqr((mp_limb_t *)r, (mp_limb_t *)a, n);
+			t = (now() - t) / reps;
+			gmp = t < gmp ? t : gmp;
+		}
+		printf("n %6zu: bignum %10.2f us  GMP %10.2f us  ratio %.2fx\n",
+		       n, ours * 1e6, gmp * 1e6, ours / gmp);
+		free(a);
+		free(r);
+	}
+	return 0;
+}
+
+/* F(N) alone against mpz_fib_ui(), best of @rounds interleaved rounds. */
+static int fib_table(int rounds)
+{
+	static const unsigned int ns[] = { 10000, 100000, 1000000, 10000000,
+					   100000000 };
+	unsigned int i;
+
+	printf("F(N), bignum vs GMP %s (thread CPU time, best of %d rounds)\n\n",
+	       gmp_version, rounds);
+	for (i = 0; i < ARRAY_SIZE(ns); i++) {
+		unsigned int n = ns[i];
+		int k = inner_reps(n), run, j;
+		double ours = 1e9, gmp = 1e9, t;
+		struct bn_ctx ctx = { 0 };
+		struct bn *f;
+		mpz_t z;
+
+		mpz_init(z);
+		for (run = 0; run < rounds; run++) {
+			t = now();
+			for (j = 0; j < k; j++) {
+				if (bn_fib(&f, n, &ctx))
+					return 1;
+				bn_free_ctx(f, &ctx);
+			}
+			t = (now() - t) / k;
+			ours = t < ours ? t : ours;
+			t = now();
+			for (j = 0; j < k; j++)
+				mpz_fib_ui(z, n);
+			t = (now() - t) / k;
+			gmp = t < gmp ? t : gmp;
+		}
+		mpz_clear(z);
+		printf("%-10u | %12.1f us %12.1f us  %.2fx\n", n, ours * 1e6,
+		       gmp * 1e6, ours / gmp);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--sqr"))
+		return sqr_table();
+	if (argc >= 2 && !strcmp(argv[1], "--fib"))
+		return fib_table(argc > 2 ? atoi(argv[2]) : 5);
 	if (argc == 4 && !strcmp(argv[1], "--cmp"))
 		return cmp((unsigned int)strtoul(argv[2], NULL, 0),
 			   (unsigned int)atoi(argv[3]));

@@ -262,6 +262,110 @@ static void test_mul_ssa(void)
 	tune_defaults();
 }
 
+/* Limbs to an mpz. */
+static void mpz_from_limbs(mpz_t z, const u64 *a, size_t n)
+{
+	mpz_import(z, n, -1, sizeof(u64), 0, 0, a);
+}
+
+/*
+ * bn_mulmod_fermat() (negacyclic SSA above the threshold) against GMP:
+ * a b mod B^m + 1 for factors of an, bn <= m limbs, m = bn_fermat_ring(n).
+ */
+static int check_mulmod(size_t n, size_t an, size_t bn)
+{
+	size_t m = bn_fermat_ring(n);
+	u64 *a = xmalloc(an * 8), *b = xmalloc(bn * 8);
+	u64 *r = xmalloc((m + 1) * 8);
+	struct bn_ctx ctx = { 0 };
+	mpz_t za, zb, zr, zm;
+	int ok;
+
+	fill(a, an);
+	fill(b, bn);
+	mpz_inits(za, zb, zr, zm, NULL);
+	mpz_from_limbs(za, a, an);
+	mpz_from_limbs(zb, b, bn);
+	mpz_mul(za, za, zb);
+	mpz_ui_pow_ui(zm, 2, 64 * m);
+	mpz_add_ui(zm, zm, 1);
+	mpz_mod(za, za, zm);
+	ok = bn_mulmod_fermat(r, a, an, b, bn, m, &ctx) == 0 &&
+	     ctx.bytes_now == 0;
+	if (ok) {
+		mpz_from_limbs(zr, r, m + 1);
+		ok = mpz_cmp(zr, za) == 0;
+	}
+	mpz_clears(za, zb, zr, zm, NULL);
+	free(a);
+	free(b);
+	free(r);
+	return ok;
+}
+
+/*
+ * SSA shapes: full (cyclic) products and squares on both sides of the
+ * bounds where ssa_full_k() changes k (rings of 2^15 limbs and
+ * 4 / 3 2^16), wrap-around (negacyclic) products modulo B^m + 1 with
+ * m from bn_fermat_ring() around the SSA threshold, and both with k bias
+ * -1 .. +1 and tiny thresholds (recursive pointwise products).
+ */
+static void test_ssa_shapes(void)
+{
+	static const size_t sq[] = { 16383, 16384, 16385, 43690, 43691 };
+	static const size_t mm[] = { 2000, 2001, 3000, 5000, 20000 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sq); i++) {
+		KT_EXPECT(check_mul(ssa_sqr_as_mul, sq[i], 0, true),
+			  "ssa sqr %zu", sq[i]);
+		KT_EXPECT(check_mul(bn_mul_ssa, sq[i], sq[i] - 1, false),
+			  "ssa %zu x %zu", sq[i], sq[i] - 1);
+	}
+	KT_EXPECT(check_mul(bn_mul_ssa, 30000, 13000, false),
+		  "ssa 30000 x 13000");
+	for (i = 0; i < ARRAY_SIZE(mm); i++) {
+		KT_EXPECT(check_mulmod(mm[i], mm[i], mm[i]), "mulmod %zu",
+			  mm[i]);
+		KT_EXPECT(check_mulmod(mm[i], mm[i] / 2, mm[i] - 3),
+			  "mulmod %zu unbalanced", mm[i]);
+	}
+	/*
+	 * A work area above 2^21 limbs is two allocations: each one failing
+	 * (a square of 2^20 limbs, nothing computed before the second)
+	 */
+	{
+		size_t n = (size_t)1 << 20;
+		u64 *a = xmalloc(n * 8), *r = xmalloc(2 * n * 8);
+		struct bn_ctx ctx = { 0 };
+
+		fill(a, n);
+		for (long k = 0; k < 2; k++) {
+			kshim_fail_after = k;
+			KT_EXPECT(bn_mul_ssa(r, a, n, a, n, &ctx) == -ENOMEM &&
+				  ctx.bytes_now == 0,
+				  "ssa split work area, allocation %ld fails", k);
+			kshim_fail_after = -1;
+		}
+		free(a);
+		free(r);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			tune_small();
+		for (int kb = -1; kb <= 1; kb++) {
+			bn_tune_ssa_kbias = kb;
+			KT_EXPECT(check_mulmod(700, 700, 650),
+				  "mulmod 700 kbias %d pass %d", kb, pass);
+			KT_EXPECT(check_mulmod(3001, 3001, 3001),
+				  "mulmod 3001 kbias %d pass %d", kb, pass);
+			KT_EXPECT(check_mul(ssa_sqr_as_mul, 16500, 0, true),
+				  "ssa sqr 16500 kbias %d pass %d", kb, pass);
+		}
+		tune_defaults();
+	}
+}
+
 /* The dispatcher across the default thresholds. */
 /*
  * Operands for the basecase tests: mode 0 random, 1 all ones (every
@@ -1051,6 +1155,11 @@ static void test_portable_loops(void)
 static void test_fib_big(void)
 {
 	KT_EXPECT(check_fib(10000000, true), "F(10^7)");
+	/* the last ring where ssa_full_k() differs from ssa_best_k() */
+	KT_EXPECT(check_mul(ssa_sqr_as_mul, 1048575, 0, true),
+		  "ssa sqr 2^20 - 1");
+	KT_EXPECT(check_mul(bn_mul_ssa, 1048576, 1048576, false),
+		  "ssa 2^20 x 2^20");
 }
 
 static int run_big(void)
@@ -1068,6 +1177,7 @@ int main(int argc, char **argv)
 	KT_RUN(test_mul_schoolbook_karatsuba);
 	KT_RUN(test_mul_toom3);
 	KT_RUN(test_mul_ssa);
+	KT_RUN(test_ssa_shapes);
 	KT_RUN(test_mul_dispatch);
 	KT_RUN(test_portable_loops);
 	KT_RUN(test_divide);
