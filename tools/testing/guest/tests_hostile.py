@@ -1094,7 +1094,8 @@ def test_hostile_timer_teardown_race(ctx):
     our choosing (loopback handles a packet on the sender's CPU): they
     connect from CPU 0, where accept arms their timers; at 1.0 s the
     timers fire and fault_timer_delay_ms holds each callback 1.5 s in the
-    window; meanwhile the clients are moved to CPU 1 and killed, so their
+    window; 1.4 s after both clients run (a debug kernel's shell takes a
+    while to start them) they are moved to CPU 1 and killed, so their
     FINs close and free the connections on CPU 1 while CPU 0 is still in
     the callbacks.  (From the host, slirp does not pass a reset or a FIN
     on at once, and the race was never reached that way.)"""
@@ -1104,7 +1105,9 @@ def test_hostile_timer_teardown_race(ctx):
     script = ("for i in 1 2; do "
               "(sleep 20 | taskset -c 0 nc 127.0.0.1 8081) "
               ">/dev/null 2>&1 </dev/null & "
-              "done; sleep 1.4; "
+              "done; k=0; "
+              "while [ $(pidof nc | wc -w) -lt 2 ] && [ $k -lt 300 ]; do "
+              "sleep 0.1; k=$((k + 1)); done; sleep 1.4; "
               "for p in $(pidof nc); do "
               "taskset -p -c 1 $p >/dev/null; kill $p; done")
     rc, out = grun(ctx, "taskset -c 1 sh -c '%s' 2>&1" % script)
