@@ -70,6 +70,9 @@ extern bool bn_tune_asm;
 #define BN_ASM_ALLOWED true
 #endif
 
+/* bn_recip() divides directly up to this many limbs, Newton above. */
+#define BN_RECIP_LONG 32
+
 /* Operations above this many limbs poll the context (yield, cancel). */
 #define BN_POLL_LIMBS 64
 

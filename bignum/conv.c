@@ -602,6 +602,8 @@ static u64 recip_peak(size_t n)
 
 	if (n <= 1)
 		return 0;
+	if (n <= BN_RECIP_LONG)
+		return lb8(3 * n + 2);
 	return lb8(h + 1) + max64(recip_peak(h), recip_from_peak(n));
 }
 

@@ -237,6 +237,56 @@ out:
 	return err;
 }
 
+/*
+ * x = floor(B^2n / d) by long division (Knuth, TAOCP vol. 2, 4.3.1,
+ * algorithm D) for small n: one limb of quotient per step, estimated from
+ * the top limbs of the remainder and d (two 64 / 32-bit divisions, then
+ * corrected with d's second limb), then one multiply-and-subtract pass.
+ * About n^2 limb products, against several products and wrap-around
+ * residuals for Newton at these sizes.  u has 3 n + 2 limbs.
+ */
+static void recip_long(u64 *x, const u64 *d, size_t n, u64 *u)
+{
+	u64 *r = u, *t = u + 2 * n + 1, d1 = d[n - 1], d0 = d[n - 2];
+	size_t j;
+
+	/* B^2n / d is in (B^n, 2 B^n]: first limb 1, R = (B^n - d) B^n */
+	bn_zero(r, 2 * n + 1);
+	x[n] = 1;
+	bn_sub(r + n, r + n, n + 1, d, n);
+	r[2 * n] += 1;
+	if (!bn_cmp(r + n, d, n)) {
+		/* d = B^n / 2: B^2n / d = 2 B^n */
+		bn_zero(x, n);
+		x[n] = 2;
+		return;
+	}
+	for (j = n; j-- > 0;) {
+		u64 r2 = r[j + n], r1 = r[j + n - 1], r0 = r[j + n - 2], q, rh;
+		bool big = false;
+
+		if (r2 >= d1) {
+			q = ~0ULL;
+			rh = r1 + d1;
+			big = rh < r1;
+		} else {
+			q = div_2by1(r2, r1, d1);
+			rh = r1 - q * d1;
+		}
+		while (!big && (bn_u128)q * d0 > (((bn_u128)rh << 64) | r0)) {
+			q--;
+			rh += d1;
+			big = rh < d1;
+		}
+		t[n] = bn_mul_1(t, d, n, q);
+		if (bn_sub(r + j, r + j, n + 1, t, n + 1)) {
+			q--;
+			bn_add(r + j, r + j, n + 1, d, n);
+		}
+		x[j] = q;
+	}
+}
+
 /**
  * bn_recip() - x = floor(B^2n / d), exactly
  * @x: n + 1 limbs
@@ -245,7 +295,8 @@ out:
  * @ctx: context
  *
  * Newton from the exact reciprocal of the top half (recursively), so each
- * level starts exact: bn_recip_from().
+ * level starts exact: bn_recip_from(); long division up to BN_RECIP_LONG
+ * limbs.
  *
  * Return: 0, -ENOMEM or -ECANCELED.
  */
@@ -257,6 +308,14 @@ int bn_recip(u64 *x, const u64 *d, size_t n, struct bn_ctx *ctx)
 
 	if (n == 1) {
 		recip_1(x, d[0]);
+		return 0;
+	}
+	if (n <= BN_RECIP_LONG) {
+		xh = bn_alloc_limbs(ctx, 3 * n + 2);
+		if (!xh)
+			return -ENOMEM;
+		recip_long(x, d, n, xh);
+		bn_dealloc(ctx, xh);
 		return 0;
 	}
 	xh = bn_alloc_limbs(ctx, h + 1);

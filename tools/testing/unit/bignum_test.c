@@ -536,6 +536,40 @@ static void test_divide(void)
 	tune_defaults();
 }
 
+/*
+ * bn_recip() at every size across BN_RECIP_LONG (long division below,
+ * Newton above) with random, all-ones, sparse and power-of-two divisors.
+ */
+static void test_recip_sizes(void)
+{
+	for (size_t n = 1; n <= 2 * BN_RECIP_LONG + 6; n++) {
+		for (unsigned int kind = 0; kind < 5; kind++) {
+			u64 *d = xmalloc(n * 8), *x = xmalloc(n * 8 + 8);
+			u64 *g = xmalloc(n * 8 + 8);
+			struct bn_ctx ctx = { 0 };
+
+			fill(d, n);
+			for (size_t i = 0; i < n; i++) {
+				if (kind == 1)
+					d[i] = ~0ULL;
+				else if (kind == 2 || (kind == 3 && i & 1))
+					d[i] = 0;
+				else if (kind == 4 && i + 1 < n)
+					d[i] = i ? ~0ULL : 1;
+			}
+			d[n - 1] |= 1ULL << 63;
+			KT_EXPECT(bn_recip(x, d, n, &ctx) == 0, "recip");
+			gmp_recip(g, d, n);
+			KT_EXPECT(!memcmp(x, g, (n + 1) * 8),
+				  "recip %zu kind %u", n, kind);
+			KT_EXPECT(ctx.bytes_now == 0, "leak");
+			free(d);
+			free(x);
+			free(g);
+		}
+	}
+}
+
 /* An offset that perturb_recip() reads as 2^70 (B^1.1) units. */
 #define OFF_FAR 1000
 
@@ -1071,6 +1105,7 @@ int main(int argc, char **argv)
 	KT_RUN(test_mul_dispatch);
 	KT_RUN(test_portable_loops);
 	KT_RUN(test_divide);
+	KT_RUN(test_recip_sizes);
 	KT_RUN(test_recip_from_start);
 	KT_RUN(test_divide_inexact_recip);
 	KT_RUN(test_conversion_random);
