@@ -818,6 +818,104 @@ static void test_conversion_random(void)
 	tune_defaults();
 }
 
+/*
+ * Decimal text of z against GMP's, and the memory bound; true on a match.
+ */
+static bool conv_matches(mpz_t z)
+{
+	size_t n = mpz_size(z);
+	u64 *a = xmalloc(n * 8 + 8);
+	struct bn_ctx ctx = { 0 };
+	struct bn *b;
+	char *s, *g;
+	bool ok;
+	int err;
+
+	memset(a, 0, n * 8 + 8);
+	mpz_export(a, NULL, -1, 8, 0, 0, z);
+	b = bn_from(a, n);
+	s = text(b, 10, &err, &ctx);
+	g = mpz_get_str(NULL, 10, z);
+	ok = !err && !strcmp(s, g) && ctx.bytes_now == 0 &&
+	     ctx.bytes_peak <= bn_conv_peak_bytes(n, 10);
+	if (!ok)
+		fprintf(stderr, "conv %zu limbs (%zu digits): err %d\n", n,
+			strlen(g), err);
+	free(s);
+	free(g);
+	bn_free(b);
+	free(a);
+	return ok;
+}
+
+/* The v-th structured number of about dg digits (see below). */
+static void edge_value(mpz_t z, mpz_t t, size_t dg, int v)
+{
+	mpz_ui_pow_ui(z, 10, dg);
+	if (v == 1) {
+		mpz_sub_ui(z, z, 1);
+	} else if (v == 2) {
+		mpz_add_ui(z, z, 1);
+	} else if (v == 3 || v == 4) {
+		mpz_ui_pow_ui(t, 10, dg / 2);
+		if (v == 3)
+			mpz_add(z, z, t);
+		else
+			mpz_sub(z, z, t);
+	} else if (v == 5) {
+		mpz_mul_ui(z, z, 7);
+	} else if (v == 6) {
+		mpz_set_ui(z, 0);
+		mpz_setbit(z, dg * 3 + 1);
+		mpz_sub_ui(z, z, 1);
+	} else if (v == 7) {
+		/* chunks: random, 0, 1, random, ... */
+		mpz_set_ui(z, 7);
+		mpz_ui_pow_ui(t, 10, 19);
+		for (size_t i = 0; i < dg / 19 + 1; i++) {
+			mpz_mul(z, z, t);
+			if (i % 3 == 2)
+				mpz_add_ui(z, z, 1);
+			else if (!(i % 3))
+				mpz_add_ui(z, z, rnd() >> 4);
+		}
+	}
+}
+
+/*
+ * Decimal conversion of structured numbers, where the leaves and the
+ * splits meet chunk boundaries exactly: 10^D and its neighbours, runs of
+ * nines and of zeros (10^D +- 10^E; 37 zeros and a 1 across every third
+ * chunk boundary of a random number), 2^b - 1; D from 1 to about 3000
+ * digits, past the depths the plan makes at the default threshold and
+ * at tiny ones (2, 3: every size is a few depths deep).
+ */
+static void test_conversion_edges(void)
+{
+	static const size_t thr[] = { BN_DEF_DC_CONV, 2, 3 };
+	mpz_t z, t;
+
+	mpz_init(z);
+	mpz_init(t);
+	for (size_t p = 0; p < ARRAY_SIZE(thr); p++) {
+		bn_tune_dc_conv = thr[p];
+		for (size_t dg = 1; dg < 3100; dg += dg < 80 ? 1 :
+		     dg < 700 ? 17 : 131) {
+			bool ok = true;
+
+			for (int v = 0; v < 8; v++) {
+				edge_value(z, t, dg, v);
+				ok &= conv_matches(z);
+			}
+			KT_EXPECT(ok, "conv edges %zu digits thr %zu", dg,
+				  thr[p]);
+		}
+	}
+	tune_defaults();
+	mpz_clear(z);
+	mpz_clear(t);
+}
+
 /* Compare F(n) in both bases with GMP; returns true when all match. */
 static bool check_fib(u32 n, bool check_bound)
 {
@@ -1109,6 +1207,7 @@ int main(int argc, char **argv)
 	KT_RUN(test_recip_from_start);
 	KT_RUN(test_divide_inexact_recip);
 	KT_RUN(test_conversion_random);
+	KT_RUN(test_conversion_edges);
 	KT_RUN(test_fib_text_len);
 	KT_RUN(test_fib_to_buf);
 	KT_RUN(test_fib_0_3000);
