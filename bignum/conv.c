@@ -97,22 +97,22 @@ static int emit(struct conv *c, const char *s, size_t len)
 	return 0;
 }
 
-/* v < 100 as two digits at t. */
-static void put2(char *t, u32 v)
+/* "00" .. "99" */
+static const char conv_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/* v < 10^4 as exactly 4 digits at t. */
+static void put4(char *t, u32 v)
 {
-	t[0] = (char)('0' + v / 10);
-	t[1] = (char)('0' + v % 10);
+	memcpy(t, conv_pairs + 2 * (v / 100), 2);
+	memcpy(t + 2, conv_pairs + 2 * (v % 100), 2);
 }
 
-/* v < 10^8 as exactly 8 digits at t: halves and quarters, then pairs. */
+/* v < 10^8 as exactly 8 digits at t. */
 static void put8(char *t, u32 v)
 {
-	u32 hi = v / 10000, lo = v % 10000;
-
-	put2(t, hi / 100);
-	put2(t + 2, hi % 100);
-	put2(t + 4, lo / 100);
-	put2(t + 6, lo % 100);
+	put4(t, v / 10000);
+	put4(t + 4, v % 10000);
 }
 
 /* v < 10^19 as exactly 19 digits, or without leading zeros. */
@@ -124,7 +124,7 @@ static int put_dec(struct conv *c, u64 v, bool full)
 	int i = 0;
 
 	t[0] = (char)('0' + top / 100);
-	put2(t + 1, top % 100);
+	memcpy(t + 1, conv_pairs + 2 * (top % 100), 2);
 	put8(t + 3, (u32)(m / 100000000));
 	put8(t + 11, (u32)(m % 100000000));
 	if (!full)
@@ -162,7 +162,10 @@ static int basecase(struct conv *c, u64 *x, size_t xn, size_t width,
 	}
 	/* t = x (Y + 1), zero-extended to 2n + 4 limbs (x < P: xn <= n) */
 	bn_zero(t, 2 * n + 4);
-	err = bn_mul(t, c->ly, n + CONV_GUARD + 1, x, xn, c->ctx);
+	if (xn < BN_MUL_KARA_THR)
+		bn_mul_basecase(t, c->ly, n + CONV_GUARD + 1, x, xn);
+	else
+		err = bn_mul(t, c->ly, n + CONV_GUARD + 1, x, xn, c->ctx);
 	if (err)
 		return err;
 	bn_add(t, t, 2 * n + 4, x, xn);
