@@ -118,15 +118,23 @@ static void put8(char *t, u32 v)
 /* v < 10^19 as exactly 19 digits, or without leading zeros. */
 static int put_dec(struct conv *c, u64 v, bool full)
 {
-	char t[19];
+	char tmp[19], *t = tmp;
 	u64 m = v % 10000000000000000ULL;
 	u32 top = (u32)(v / 10000000000000000ULL);
+	/* whole chunks go straight into the buffer when they fit */
+	bool direct = full && c->fill + 19 <= sizeof(c->buf);
 	int i = 0;
 
+	if (direct)
+		t = c->buf + c->fill;
 	t[0] = (char)('0' + top / 100);
 	memcpy(t + 1, conv_pairs + 2 * (top % 100), 2);
 	put8(t + 3, (u32)(m / 100000000));
 	put8(t + 11, (u32)(m % 100000000));
+	if (direct) {
+		c->fill += 19;
+		return c->fill == sizeof(c->buf) ? flush(c) : 0;
+	}
 	if (!full)
 		while (i < 18 && t[i] == '0')
 			i++;
