@@ -62,6 +62,8 @@ struct conv {
 	unsigned int ls;
 	struct conv_pow leaf;	/* the leaves' power when depth is 0 */
 	struct conv_pow pw[CONV_LEVELS];
+	u64 *xh;		/* depth 0: reciprocal of the power's top xhn */
+	size_t xhn;
 	char buf[BN_SINK_CHUNK];
 };
 
@@ -340,31 +342,40 @@ static int conv_seed(struct conv *c, unsigned int k, u64 *z, bool *ok)
 	return 0;
 }
 
-/* The reciprocal of level k: from level k + 1's, or from scratch. */
+/*
+ * The reciprocal of level k: from level k + 1's, or from scratch.  The
+ * top level (k = 0, one division) keeps the start of its Newton step, the
+ * reciprocal of its top half, and divides with that (bn_divrem_half()).
+ */
 static int conv_recip(struct conv *c, unsigned int k)
 {
 	struct conv_pow *w = &c->pw[k];
 	size_t n = w->n + CONV_GUARD;
 	bool ok = false;
-	u64 *z;
-	int err;
+	u64 *z = NULL;
+	int err = 0;
 
-	w->y = bn_alloc_limbs(c->ctx, n + 1);
-	if (!w->y)
-		return -ENOMEM;
 	if (k + 1 < c->pl.depth) {
 		z = bn_alloc_limbs(c->ctx, 2 * (c->pw[k + 1].n + CONV_GUARD) +
 					   3);
 		if (!z)
 			return -ENOMEM;
 		err = conv_seed(c, k, z, &ok);
-		if (!err && ok)
-			err = bn_recip_from(w->y, w->dg, n, z, false, c->ctx);
-		bn_dealloc(c->ctx, z);
-		if (err || ok)
-			return err;
+		if (!err && ok && !k && n - n / 2 < w->n) {
+			c->xh = z;
+			c->xhn = n - n / 2;
+			return 0;
+		}
 	}
-	return bn_recip(w->y, w->dg, n, c->ctx);
+	w->y = bn_alloc_limbs(c->ctx, n + 1);
+	if (!err && !w->y)
+		err = -ENOMEM;
+	if (!err && ok)
+		err = bn_recip_from(w->y, w->dg, n, z, false, c->ctx);
+	else if (!err)
+		err = bn_recip(w->y, w->dg, n, c->ctx);
+	bn_dealloc(c->ctx, z);
+	return err;
 }
 
 static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int k,
@@ -388,8 +399,14 @@ static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int k,
 		goto fail;
 	/* x < P^2, so x << s < d B^n: the quotient fits n limbs */
 	xs[xn] = bn_lshift(xs, x, xn, p->s);
-	err = bn_divrem_pre(q, r, xs, xn + 1, p->dg + CONV_GUARD, p->n,
-			    p->y + CONV_GUARD, xs + 2 * p->n + 2, c->ctx);
+	if (!p->y)
+		err = bn_divrem_half(q, r, xs, xn + 1, p->dg + CONV_GUARD,
+				     p->n, c->xh, c->xhn, xs + 2 * p->n + 2,
+				     c->ctx);
+	else
+		err = bn_divrem_pre(q, r, xs, xn + 1, p->dg + CONV_GUARD,
+				    p->n, p->y + CONV_GUARD, xs + 2 * p->n + 2,
+				    c->ctx);
 	if (err)
 		goto fail;
 	bn_rshift(r, r, p->n, p->s);
@@ -446,6 +463,7 @@ static void conv_free(struct conv *c)
 	bn_dealloc(c->ctx, c->leaf.dg);
 	bn_dealloc(c->ctx, c->leaf.y);
 	bn_dealloc(c->ctx, c->scr);
+	bn_dealloc(c->ctx, c->xh);
 	bn_dealloc(c->ctx, c->lscr);
 	bn_dealloc(c->ctx, c);
 }
@@ -520,7 +538,7 @@ static int to_dec(struct conv *c, const struct bn *a)
 			return err;
 		n = c->pw[0].n;
 		c->scr = bn_alloc_limbs(c->ctx, 2 * n + 2 +
-					bn_divrem_scratch(n));
+					bn_divrem_half_scratch(n));
 		if (!c->scr)
 			return -ENOMEM;
 	}
@@ -666,7 +684,7 @@ u64 bn_conv_peak_bytes(size_t an, unsigned int base)
 	}
 	u = pl.width[1];
 	pow = lb8(u) + lb8(2 * u) + bn_mul_peak_bytes(u, u, true);
-	run = path + lb8(2 * u + 2 + bn_divrem_scratch(u)) +
+	run = path + lb8(2 * u + 2 + bn_divrem_half_scratch(u)) +
 	      max64(leaf, max64(bn_mul_peak_bytes(u + 1, u + 1, false),
 				bn_mulmod_peak_bytes(bn_fermat_ring(u + 2))));
 	return fixed + stored + max64(pow, max64(rec, run));

@@ -650,6 +650,68 @@ static void test_divide_inexact_recip(void)
 }
 
 /*
+ * bn_divrem_half() against mpn_tdiv_qr(): reciprocals of the divisor's top
+ * h limbs (h = n - n / 2 + 1, the conversion's, and n - n / 2) up to 8
+ * units off either way; dividends d B^n - 1, d - 1, d B^(n - 1) (a zero
+ * low block), random; sizes across the thresholds of the products.
+ */
+static void test_divide_half(void)
+{
+	static const size_t sz[] = { 4, 5, 6, 9, 16, 33, 64, 101, 601, 2500,
+				     4100 };
+	static const int off[] = { -8, -1, 0, 1, 8 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
+		size_t n = sz[i];
+		u64 *xh = xmalloc((n + 2) * 8);
+		u64 *scr = xmalloc(bn_divrem_half_scratch(n) * 8);
+		struct bn_ctx ctx = { 0 };
+		struct divcase t;
+
+		divcase_init(&t, n);
+		for (size_t h = n - n / 2; h <= n - n / 2 + 1; h++) {
+			for (size_t j = 0; j < ARRAY_SIZE(off); j++) {
+				for (int kind = 0; kind < 4; kind++) {
+					bool ok;
+
+					gmp_recip(xh, t.d + (n - h), h);
+					if (off[j] < 0)
+						bn_sub_1(xh, xh, h + 1, -off[j]);
+					else
+						bn_add_1(xh, xh, h + 1, off[j]);
+					memset(t.a, 0, 2 * n * 8);
+					if (kind == 0) {
+						memcpy(t.a + n, t.d, n * 8);
+						bn_sub_1(t.a, t.a, 2 * n, 1);
+					} else if (kind == 1) {
+						bn_sub_1(t.a, t.d, n, 1);
+					} else if (kind == 2) {
+						memcpy(t.a + n - 1, t.d, n * 8);
+					} else {
+						divcase_fill(&t);
+					}
+					ok = !bn_divrem_half(t.q, t.r, t.a, 2 * n,
+							     t.d, n, xh, h, scr,
+							     &ctx);
+					mpn_tdiv_qr((mp_limb_t *)t.gq,
+						    (mp_limb_t *)t.gr, 0,
+						    (mp_limb_t *)t.a, 2 * n,
+						    (mp_limb_t *)t.d, n);
+					ok = ok && !memcmp(t.q, t.gq, n * 8) &&
+					     !memcmp(t.r, t.gr, n * 8);
+					KT_EXPECT(ok, "half %zu h %zu off %d kind %d",
+						  n, h, off[j], kind);
+				}
+			}
+		}
+		KT_EXPECT(ctx.bytes_now == 0, "leak");
+		divcase_free(&t);
+		free(xh);
+		free(scr);
+	}
+}
+
+/*
  * bn_recip_from() is exact from a start up to 40 units off either way (the
  * conversion's starts are a few units off): a Newton step then the
  * correction of recip_fix(), including its jump of several units.
@@ -1204,6 +1266,7 @@ int main(int argc, char **argv)
 	KT_RUN(test_portable_loops);
 	KT_RUN(test_divide);
 	KT_RUN(test_recip_sizes);
+	KT_RUN(test_divide_half);
 	KT_RUN(test_recip_from_start);
 	KT_RUN(test_divide_inexact_recip);
 	KT_RUN(test_conversion_random);
