@@ -70,6 +70,9 @@ extern bool bn_tune_asm;
 #define BN_ASM_ALLOWED true
 #endif
 
+/* bn_recip() divides directly up to this many limbs, Newton above. */
+#define BN_RECIP_LONG 32
+
 /* Operations above this many limbs poll the context (yield, cancel). */
 #define BN_POLL_LIMBS 64
 
@@ -197,5 +200,9 @@ size_t bn_divrem_scratch(size_t n);
 size_t bn_recip_scratch(size_t n);
 int bn_divrem_pre(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,
 		  size_t n, const u64 *x, u64 *scr, struct bn_ctx *ctx);
+size_t bn_divrem_half_scratch(size_t n);
+int bn_divrem_half(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,
+		   size_t n, const u64 *xh, size_t h, u64 *scr,
+		   struct bn_ctx *ctx);
 
 #endif /* KHTTPD_BN_INTERNAL_H */

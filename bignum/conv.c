@@ -55,8 +55,15 @@ struct conv {
 	size_t fill;
 	struct conv_plan pl;
 	u64 *scr;		/* shifted dividend + division scratch */
-	u64 *chunks;		/* basecase: 19-digit chunks */
+	/* the leaves: 10^(19 lw) (ln limbs, shift ls), its reciprocal ly */
+	const u64 *ly;
+	u64 *lscr;		/* 3 ln + 6 limbs */
+	size_t ln, lw;
+	unsigned int ls;
+	struct conv_pow leaf;	/* the leaves' power when depth is 0 */
 	struct conv_pow pw[CONV_LEVELS];
+	u64 *xh;		/* depth 0: reciprocal of the power's top xhn */
+	size_t xhn;
 	char buf[BN_SINK_CHUNK];
 };
 
@@ -92,34 +99,107 @@ static int emit(struct conv *c, const char *s, size_t len)
 	return 0;
 }
 
+/* "00" .. "99" */
+static const char conv_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/* v < 10^4 as exactly 4 digits at t. */
+static void put4(char *t, u32 v)
+{
+	memcpy(t, conv_pairs + 2 * (v / 100), 2);
+	memcpy(t + 2, conv_pairs + 2 * (v % 100), 2);
+}
+
+/* v < 10^8 as exactly 8 digits at t. */
+static void put8(char *t, u32 v)
+{
+	put4(t, v / 10000);
+	put4(t + 4, v % 10000);
+}
+
 /* v < 10^19 as exactly 19 digits, or without leading zeros. */
 static int put_dec(struct conv *c, u64 v, bool full)
 {
-	char t[20];
-	int i = 19;
+	char tmp[19], *t = tmp;
+	u64 m = v % 10000000000000000ULL;
+	u32 top = (u32)(v / 10000000000000000ULL);
+	/* whole chunks go straight into the buffer when they fit */
+	bool direct = full && c->fill + 19 <= sizeof(c->buf);
+	int i = 0;
 
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (i > 0 && (full || v));
+	if (direct)
+		t = c->buf + c->fill;
+	t[0] = (char)('0' + top / 100);
+	memcpy(t + 1, conv_pairs + 2 * (top % 100), 2);
+	put8(t + 3, (u32)(m / 100000000));
+	put8(t + 11, (u32)(m % 100000000));
+	if (direct) {
+		c->fill += 19;
+		return c->fill == sizeof(c->buf) ? flush(c) : 0;
+	}
+	if (!full)
+		while (i < 18 && t[i] == '0')
+			i++;
 	return emit(c, t + i, 19 - i);
 }
 
-/* x (xn limbs, destroyed) in decimal, padded to 19 * width digits. */
-static int basecase(struct conv *c, u64 *x, size_t xn, size_t width)
+/*
+ * The leaf: x < 10^(19 width) (xn limbs) in decimal, exactly width chunks
+ * if pad, else without leading zeros.  With P = 10^(19 W) (W = lw, the
+ * widest leaf: W >= width), n its limbs, dg = P 2^s B^G and the exact
+ * Y = floor(B^2(n+G) / dg) (G = CONV_GUARD), the fraction
+ * F = floor(x (Y + 1) 2^s / B^(n+G-1)) + 1 over B^(n+1) is above x / P by
+ * less than 2 B^-(n+1) < B^-1 / P, so floor(F 10^(19 i) / B^(n+1)) is
+ * floor(x 10^(19 i) / P) for every i <= W: each chunk is the limb that a
+ * multiplication of the fraction by 10^19 carries out, top chunk first.
+ * When fewer limbs than W - i + 1 suffice for what is left, the bottom
+ * limb is dropped and the rest rounded up (one unit each, B^-1 / P' in
+ * total at most): about W^2 / 2 limb products (the division by 10^19 it
+ * replaces is a chain of dependent steps per limb).
+ */
+static int basecase(struct conv *c, u64 *x, size_t xn, size_t width,
+		    bool pad)
 {
-	size_t nc = 0, j;
+	size_t n = c->ln, w = c->lw, len = n + 1, i, lo = 0, skip;
+	u64 *t = c->lscr, *f = t + 2 * n + 4;
 	int err = 0;
 
 	xn = bn_normlen(x, xn);
-	while (xn) {
-		c->chunks[nc++] = bn_div_1e19(x, x, xn);
-		xn = bn_normlen(x, xn);
+	if (!xn) {
+		for (i = 0; !err && pad && i < width; i++)
+			err = put_dec(c, 0, true);
+		return err;
 	}
-	for (j = nc; !err && j < width; j++)
-		err = put_dec(c, 0, true);
-	for (j = nc; !err && j-- > 0;)
-		err = put_dec(c, c->chunks[j], width || j + 1 < nc);
+	/* t = x (Y + 1), zero-extended to 2n + 4 limbs (x < P: xn <= n) */
+	bn_zero(t, 2 * n + 4);
+	if (xn < BN_MUL_KARA_THR)
+		bn_mul_basecase(t, c->ly, n + CONV_GUARD + 1, x, xn);
+	else
+		err = bn_mul(t, c->ly, n + CONV_GUARD + 1, x, xn, c->ctx);
+	if (err)
+		return err;
+	bn_add(t, t, 2 * n + 4, x, xn);
+	bn_lshift(f, t + n + CONV_GUARD - 2, len + 1, c->ls);
+	f++;
+	bn_add_1(f, f, len, 1);
+	skip = pad ? w - width : w;
+	for (i = 0; !err && i < w; i++) {
+		u64 v = bn_mul_1(f + lo, f + lo, len, CONV_1E19);
+
+		if (len > w - i) {
+			lo++;
+			len--;
+			bn_add_1(f + lo, f + lo, len, 1);
+		}
+		if (i < skip) {
+			if (!pad && v) {
+				skip = i;
+				err = put_dec(c, v, false);
+			}
+			continue;
+		}
+		err = put_dec(c, v, true);
+	}
 	if (!err)
 		err = bn_poll(c->ctx);
 	return err;
@@ -262,31 +342,40 @@ static int conv_seed(struct conv *c, unsigned int k, u64 *z, bool *ok)
 	return 0;
 }
 
-/* The reciprocal of level k: from level k + 1's, or from scratch. */
+/*
+ * The reciprocal of level k: from level k + 1's, or from scratch.  The
+ * top level (k = 0, one division) keeps the start of its Newton step, the
+ * reciprocal of its top half, and divides with that (bn_divrem_half()).
+ */
 static int conv_recip(struct conv *c, unsigned int k)
 {
 	struct conv_pow *w = &c->pw[k];
 	size_t n = w->n + CONV_GUARD;
 	bool ok = false;
-	u64 *z;
-	int err;
+	u64 *z = NULL;
+	int err = 0;
 
-	w->y = bn_alloc_limbs(c->ctx, n + 1);
-	if (!w->y)
-		return -ENOMEM;
 	if (k + 1 < c->pl.depth) {
 		z = bn_alloc_limbs(c->ctx, 2 * (c->pw[k + 1].n + CONV_GUARD) +
 					   3);
 		if (!z)
 			return -ENOMEM;
 		err = conv_seed(c, k, z, &ok);
-		if (!err && ok)
-			err = bn_recip_from(w->y, w->dg, n, z, false, c->ctx);
-		bn_dealloc(c->ctx, z);
-		if (err || ok)
-			return err;
+		if (!err && ok && !k && n - n / 2 < w->n) {
+			c->xh = z;
+			c->xhn = n - n / 2;
+			return 0;
+		}
 	}
-	return bn_recip(w->y, w->dg, n, c->ctx);
+	w->y = bn_alloc_limbs(c->ctx, n + 1);
+	if (!err && !w->y)
+		err = -ENOMEM;
+	if (!err && ok)
+		err = bn_recip_from(w->y, w->dg, n, z, false, c->ctx);
+	else if (!err)
+		err = bn_recip(w->y, w->dg, n, c->ctx);
+	bn_dealloc(c->ctx, z);
+	return err;
 }
 
 static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int k,
@@ -310,8 +399,14 @@ static int conv_split(struct conv *c, u64 *x, size_t xn, unsigned int k,
 		goto fail;
 	/* x < P^2, so x << s < d B^n: the quotient fits n limbs */
 	xs[xn] = bn_lshift(xs, x, xn, p->s);
-	err = bn_divrem_pre(q, r, xs, xn + 1, p->dg + CONV_GUARD, p->n,
-			    p->y + CONV_GUARD, xs + 2 * p->n + 2, c->ctx);
+	if (!p->y)
+		err = bn_divrem_half(q, r, xs, xn + 1, p->dg + CONV_GUARD,
+				     p->n, c->xh, c->xhn, xs + 2 * p->n + 2,
+				     c->ctx);
+	else
+		err = bn_divrem_pre(q, r, xs, xn + 1, p->dg + CONV_GUARD,
+				    p->n, p->y + CONV_GUARD, xs + 2 * p->n + 2,
+				    c->ctx);
 	if (err)
 		goto fail;
 	bn_rshift(r, r, p->n, p->s);
@@ -351,7 +446,7 @@ static int conv_rec(struct conv *c, u64 *x, size_t xn, unsigned int k,
 	if (k < c->pl.depth)
 		return conv_split(c, x, bn_normlen(x, xn), k, width, pad,
 				  owned);
-	err = basecase(c, x, xn, pad ? width : 0);
+	err = basecase(c, x, xn, width, pad);
 	if (owned)
 		bn_dealloc(c->ctx, x);
 	return err;
@@ -365,17 +460,74 @@ static void conv_free(struct conv *c)
 		bn_dealloc(c->ctx, c->pw[i].dg);
 		bn_dealloc(c->ctx, c->pw[i].y);
 	}
+	bn_dealloc(c->ctx, c->leaf.dg);
+	bn_dealloc(c->ctx, c->leaf.y);
 	bn_dealloc(c->ctx, c->scr);
-	bn_dealloc(c->ctx, c->chunks);
+	bn_dealloc(c->ctx, c->xh);
+	bn_dealloc(c->ctx, c->lscr);
 	bn_dealloc(c->ctx, c);
+}
+
+/*
+ * The leaves' power 10^(19 lw) and its exact reciprocal when there is no
+ * tree (depth 0): lw - 1 one-limb multiplications and bn_recip().
+ */
+static int leaf_power(struct conv *c, size_t lw)
+{
+	struct conv_pow *w = &c->leaf;
+	size_t pn = 1, i;
+	u64 *p;
+	int err;
+
+	p = bn_alloc_limbs(c->ctx, lw);
+	if (!p)
+		return -ENOMEM;
+	p[0] = CONV_1E19;
+	for (i = 1; i < lw; i++) {
+		p[pn] = bn_mul_1(p, p, pn, CONV_1E19);
+		pn = bn_normlen(p, pn + 1);
+	}
+	w->n = pn;
+	w->s = bn_clz(p[pn - 1]);
+	w->dg = bn_alloc_limbs(c->ctx, pn + CONV_GUARD);
+	w->y = bn_alloc_limbs(c->ctx, pn + CONV_GUARD + 1);
+	err = -ENOMEM;
+	if (w->dg && w->y) {
+		bn_zero(w->dg, CONV_GUARD);
+		bn_lshift(w->dg + CONV_GUARD, p, pn, w->s);
+		err = bn_recip(w->y, w->dg, pn + CONV_GUARD, c->ctx);
+	}
+	bn_dealloc(c->ctx, p);
+	return err;
+}
+
+/* Point the leaves at the smallest power and its exact reciprocal. */
+static int leaf_setup(struct conv *c)
+{
+	const struct conv_pow *w = &c->leaf;
+	unsigned int d = c->pl.depth;
+	int err;
+
+	c->lw = c->pl.width[d];
+	if (d) {
+		w = &c->pw[d - 1];
+	} else {
+		err = leaf_power(c, c->lw);
+		if (err)
+			return err;
+	}
+	c->ln = w->n;
+	c->ls = w->s;
+	c->ly = w->y;
+	c->lscr = bn_alloc_limbs(c->ctx, 3 * c->ln + 6);
+	return c->lscr ? 0 : -ENOMEM;
 }
 
 static int to_dec(struct conv *c, const struct bn *a)
 {
 	size_t an = a->len, n;
 	unsigned int k;
-	u64 *x;
-	int err;
+	int err = 0;
 
 	conv_plan(&c->pl, conv_chunks(an, a->d[an - 1]));
 	if (c->pl.depth) {
@@ -386,23 +538,14 @@ static int to_dec(struct conv *c, const struct bn *a)
 			return err;
 		n = c->pw[0].n;
 		c->scr = bn_alloc_limbs(c->ctx, 2 * n + 2 +
-					bn_divrem_scratch(n));
-		c->chunks = bn_alloc_limbs(c->ctx,
-					   c->pl.width[c->pl.depth] + 2);
-		if (!c->scr || !c->chunks)
+					bn_divrem_half_scratch(n));
+		if (!c->scr)
 			return -ENOMEM;
-		return conv_rec(c, (u64 *)a->d, an, 0, c->pl.width[0], false,
-				false);
 	}
-	/* small: the basecase does it all, on a copy */
-	c->chunks = bn_alloc_limbs(c->ctx, 2 * an + 2);
-	x = bn_alloc_limbs(c->ctx, an);
-	if (!c->chunks || !x) {
-		bn_dealloc(c->ctx, x);
-		return -ENOMEM;
-	}
-	bn_copy(x, a->d, an);
-	return conv_rec(c, x, an, 0, c->pl.width[0], false, true);
+	err = leaf_setup(c);
+	if (err)
+		return err;
+	return conv_rec(c, (u64 *)a->d, an, 0, c->pl.width[0], false, false);
 }
 
 static int to_hex(struct conv *c, const struct bn *a)
@@ -488,6 +631,8 @@ static u64 recip_peak(size_t n)
 
 	if (n <= 1)
 		return 0;
+	if (n <= BN_RECIP_LONG)
+		return lb8(3 * n + 2);
 	return lb8(h + 1) + max64(recip_peak(h), recip_from_peak(n));
 }
 
@@ -514,19 +659,23 @@ static u64 conv_recip_peak(const struct conv_plan *pl, unsigned int k)
 u64 bn_conv_peak_bytes(size_t an, unsigned int base)
 {
 	u64 fixed = sizeof(struct conv) + 16, stored = 0, path = 0, rec = 0;
-	u64 pow, run, u;
+	u64 pow, run, u, leaf;
 	struct conv_plan pl;
 	unsigned int k;
 
 	if (base != 10)
 		return fixed + 64;
-	/* the basecase alone: chunks and a copy */
-	fixed += lb8(2 * an + 2) + lb8(an);
 	if (!an)
 		return fixed;
 	conv_plan(&pl, conv_chunks(an, ~0ULL));
-	if (!pl.depth)
-		return fixed;
+	/* the leaves: scratch and a product (their power has <= lw limbs) */
+	u = pl.width[pl.depth];
+	leaf = lb8(3 * u + 6) + bn_mul_peak_bytes(u + CONV_GUARD + 1, u, false);
+	if (!pl.depth) {
+		stored = lb8(u + CONV_GUARD) + lb8(u + CONV_GUARD + 1);
+		return fixed + stored +
+		       max64(lb8(u) + recip_peak(u + CONV_GUARD), leaf);
+	}
 	for (k = 0; k < pl.depth; k++) {
 		u = pl.width[k + 1];
 		stored += lb8(u + CONV_GUARD) + lb8(u + CONV_GUARD + 1);
@@ -535,9 +684,8 @@ u64 bn_conv_peak_bytes(size_t an, unsigned int base)
 	}
 	u = pl.width[1];
 	pow = lb8(u) + lb8(2 * u) + bn_mul_peak_bytes(u, u, true);
-	run = path + lb8(2 * u + 2 + bn_divrem_scratch(u)) +
-	      lb8(pl.width[pl.depth] + 2) +
-	      max64(bn_mul_peak_bytes(u + 1, u + 1, false),
-		    bn_mulmod_peak_bytes(bn_fermat_ring(u + 2)));
+	run = path + lb8(2 * u + 2 + bn_divrem_half_scratch(u)) +
+	      max64(leaf, max64(bn_mul_peak_bytes(u + 1, u + 1, false),
+				bn_mulmod_peak_bytes(bn_fermat_ring(u + 2))));
 	return fixed + stored + max64(pow, max64(rec, run));
 }

@@ -237,6 +237,56 @@ out:
 	return err;
 }
 
+/*
+ * x = floor(B^2n / d) by long division (Knuth, TAOCP vol. 2, 4.3.1,
+ * algorithm D) for small n: one limb of quotient per step, estimated from
+ * the top limbs of the remainder and d (two 64 / 32-bit divisions, then
+ * corrected with d's second limb), then one multiply-and-subtract pass.
+ * About n^2 limb products, against several products and wrap-around
+ * residuals for Newton at these sizes.  u has 3 n + 2 limbs.
+ */
+static void recip_long(u64 *x, const u64 *d, size_t n, u64 *u)
+{
+	u64 *r = u, *t = u + 2 * n + 1, d1 = d[n - 1], d0 = d[n - 2];
+	size_t j;
+
+	/* B^2n / d is in (B^n, 2 B^n]: first limb 1, R = (B^n - d) B^n */
+	bn_zero(r, 2 * n + 1);
+	x[n] = 1;
+	bn_sub(r + n, r + n, n + 1, d, n);
+	r[2 * n] += 1;
+	if (!bn_cmp(r + n, d, n)) {
+		/* d = B^n / 2: B^2n / d = 2 B^n */
+		bn_zero(x, n);
+		x[n] = 2;
+		return;
+	}
+	for (j = n; j-- > 0;) {
+		u64 r2 = r[j + n], r1 = r[j + n - 1], r0 = r[j + n - 2], q, rh;
+		bool big = false;
+
+		if (r2 >= d1) {
+			q = ~0ULL;
+			rh = r1 + d1;
+			big = rh < r1;
+		} else {
+			q = div_2by1(r2, r1, d1);
+			rh = r1 - q * d1;
+		}
+		while (!big && (bn_u128)q * d0 > (((bn_u128)rh << 64) | r0)) {
+			q--;
+			rh += d1;
+			big = rh < d1;
+		}
+		t[n] = bn_mul_1(t, d, n, q);
+		if (bn_sub(r + j, r + j, n + 1, t, n + 1)) {
+			q--;
+			bn_add(r + j, r + j, n + 1, d, n);
+		}
+		x[j] = q;
+	}
+}
+
 /**
  * bn_recip() - x = floor(B^2n / d), exactly
  * @x: n + 1 limbs
@@ -245,7 +295,8 @@ out:
  * @ctx: context
  *
  * Newton from the exact reciprocal of the top half (recursively), so each
- * level starts exact: bn_recip_from().
+ * level starts exact: bn_recip_from(); long division up to BN_RECIP_LONG
+ * limbs.
  *
  * Return: 0, -ENOMEM or -ECANCELED.
  */
@@ -257,6 +308,14 @@ int bn_recip(u64 *x, const u64 *d, size_t n, struct bn_ctx *ctx)
 
 	if (n == 1) {
 		recip_1(x, d[0]);
+		return 0;
+	}
+	if (n <= BN_RECIP_LONG) {
+		xh = bn_alloc_limbs(ctx, 3 * n + 2);
+		if (!xh)
+			return -ENOMEM;
+		recip_long(x, d, n, xh);
+		bn_dealloc(ctx, xh);
 		return 0;
 	}
 	xh = bn_alloc_limbs(ctx, h + 1);
@@ -331,5 +390,86 @@ int bn_divrem_pre(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,
 	}
 	settle(q, n, rr, m + 1, d, n, qd);
 	bn_copy(r, rr, n);
+	return 0;
+}
+
+/* Scratch limbs bn_divrem_half() needs for a divisor of n limbs. */
+size_t bn_divrem_half_scratch(size_t n)
+{
+	size_t h = n - n / 2 + 1;
+
+	return (2 * n + 1) + (2 * h + 3) + 2 * (bn_fermat_ring(n + 2) + 1);
+}
+
+/**
+ * bn_divrem_half() - division with the reciprocal of the divisor's top half
+ * @q: n limbs, receives floor(a / d)
+ * @r: n limbs, receives a mod d
+ * @a: dividend, an <= 2n limbs, a < d B^n
+ * @an: its limbs
+ * @d: divisor, n limbs, top bit set
+ * @n: limbs of d
+ * @xh: h + 1 limbs, within a few units of floor(B^2h / d_h), d_h the top
+ *	h limbs of d
+ * @h: n / 2 <= h <= n - n / 2 + 1, h < n
+ * @scr: bn_divrem_half_scratch(n) limbs
+ * @ctx: context
+ *
+ * The quotient in two blocks, h limbs and then n - h, each a Barrett step
+ * of the top limbs by d_h (an (s + 1) x (h + 1)-limb product) and a
+ * remainder from a wrap-around product modulo B^m + 1 (m >= n + 2), as
+ * bn_divrem_pre().  Dividing by d_h instead of d only lets the block's
+ * quotient run a few units high (d_h B^(n-h) <= d), and settle() takes
+ * those off.  The products cost about what bn_divrem_pre()'s do, but the
+ * reciprocal has half the limbs: a caller that has it cheaply (the
+ * decimal conversion derives it from a smaller power's) saves the Newton
+ * step to the full one.
+ *
+ * Return: 0, -ENOMEM or -ECANCELED.
+ */
+int bn_divrem_half(u64 *q, u64 *r, const u64 *a, size_t an, const u64 *d,
+		   size_t n, const u64 *xh, size_t h, u64 *scr,
+		   struct bn_ctx *ctx)
+{
+	size_t m = bn_fermat_ring(n + 2), p = n - h, sz = h, ql;
+	u64 *w = scr, *t = w + 2 * n + 1, *qd = t + 2 * (n - n / 2 + 1) + 3;
+	u64 *rr = qd + m + 1;
+	int err;
+
+	an = bn_normlen(a, an);
+	bn_copy(w, a, an);
+	bn_zero(w + an, 2 * n + 1 - an);
+	bn_zero(q, n);
+	for (;;) {
+		/* w[p .. p + n + sz) < d B^sz: its quotient has sz limbs */
+		u64 *wp = w + p;
+
+		err = bn_mul(t, wp + n - 1, sz + 1, xh, h + 1, ctx);
+		if (err)
+			return err;
+		ql = bn_normlen(t + h + 1, sz + 1);
+		if (ql > sz) {
+			/* only a few units high: settle() brings it down */
+			ql = sz;
+			memset(t + h + 1, 0xff, sz * sizeof(u64));
+		}
+		bn_copy(q + p, t + h + 1, ql);
+		bn_fermat_reduce(rr, wp, n + sz, m);
+		if (ql) {
+			err = bn_mulmod_fermat(qd, q + p, ql, d, n, m, ctx);
+			if (err)
+				return err;
+			bn_fermat_sub(rr, rr, qd, m);
+			bn_fermat_signed(rr, m);
+		}
+		settle(q + p, sz, rr, m + 1, d, n, qd);
+		bn_copy(wp, rr, n);
+		bn_zero(wp + n, sz);
+		if (!p)
+			break;
+		sz = p;
+		p = 0;
+	}
+	bn_copy(r, w, n);
 	return 0;
 }

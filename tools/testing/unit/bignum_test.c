@@ -640,6 +640,40 @@ static void test_divide(void)
 	tune_defaults();
 }
 
+/*
+ * bn_recip() at every size across BN_RECIP_LONG (long division below,
+ * Newton above) with random, all-ones, sparse and power-of-two divisors.
+ */
+static void test_recip_sizes(void)
+{
+	for (size_t n = 1; n <= 2 * BN_RECIP_LONG + 6; n++) {
+		for (unsigned int kind = 0; kind < 5; kind++) {
+			u64 *d = xmalloc(n * 8), *x = xmalloc(n * 8 + 8);
+			u64 *g = xmalloc(n * 8 + 8);
+			struct bn_ctx ctx = { 0 };
+
+			fill(d, n);
+			for (size_t i = 0; i < n; i++) {
+				if (kind == 1)
+					d[i] = ~0ULL;
+				else if (kind == 2 || (kind == 3 && i & 1))
+					d[i] = 0;
+				else if (kind == 4 && i + 1 < n)
+					d[i] = i ? ~0ULL : 1;
+			}
+			d[n - 1] |= 1ULL << 63;
+			KT_EXPECT(bn_recip(x, d, n, &ctx) == 0, "recip");
+			gmp_recip(g, d, n);
+			KT_EXPECT(!memcmp(x, g, (n + 1) * 8),
+				  "recip %zu kind %u", n, kind);
+			KT_EXPECT(ctx.bytes_now == 0, "leak");
+			free(d);
+			free(x);
+			free(g);
+		}
+	}
+}
+
 /* An offset that perturb_recip() reads as 2^70 (B^1.1) units. */
 #define OFF_FAR 1000
 
@@ -717,6 +751,68 @@ static void test_divide_inexact_recip(void)
 		}
 	}
 	tune_defaults();
+}
+
+/*
+ * bn_divrem_half() against mpn_tdiv_qr(): reciprocals of the divisor's top
+ * h limbs (h = n - n / 2 + 1, the conversion's, and n - n / 2) up to 8
+ * units off either way; dividends d B^n - 1, d - 1, d B^(n - 1) (a zero
+ * low block), random; sizes across the thresholds of the products.
+ */
+static void test_divide_half(void)
+{
+	static const size_t sz[] = { 4, 5, 6, 9, 16, 33, 64, 101, 601, 2500,
+				     4100 };
+	static const int off[] = { -8, -1, 0, 1, 8 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(sz); i++) {
+		size_t n = sz[i];
+		u64 *xh = xmalloc((n + 2) * 8);
+		u64 *scr = xmalloc(bn_divrem_half_scratch(n) * 8);
+		struct bn_ctx ctx = { 0 };
+		struct divcase t;
+
+		divcase_init(&t, n);
+		for (size_t h = n - n / 2; h <= n - n / 2 + 1; h++) {
+			for (size_t j = 0; j < ARRAY_SIZE(off); j++) {
+				for (int kind = 0; kind < 4; kind++) {
+					bool ok;
+
+					gmp_recip(xh, t.d + (n - h), h);
+					if (off[j] < 0)
+						bn_sub_1(xh, xh, h + 1, -off[j]);
+					else
+						bn_add_1(xh, xh, h + 1, off[j]);
+					memset(t.a, 0, 2 * n * 8);
+					if (kind == 0) {
+						memcpy(t.a + n, t.d, n * 8);
+						bn_sub_1(t.a, t.a, 2 * n, 1);
+					} else if (kind == 1) {
+						bn_sub_1(t.a, t.d, n, 1);
+					} else if (kind == 2) {
+						memcpy(t.a + n - 1, t.d, n * 8);
+					} else {
+						divcase_fill(&t);
+					}
+					ok = !bn_divrem_half(t.q, t.r, t.a, 2 * n,
+							     t.d, n, xh, h, scr,
+							     &ctx);
+					mpn_tdiv_qr((mp_limb_t *)t.gq,
+						    (mp_limb_t *)t.gr, 0,
+						    (mp_limb_t *)t.a, 2 * n,
+						    (mp_limb_t *)t.d, n);
+					ok = ok && !memcmp(t.q, t.gq, n * 8) &&
+					     !memcmp(t.r, t.gr, n * 8);
+					KT_EXPECT(ok, "half %zu h %zu off %d kind %d",
+						  n, h, off[j], kind);
+				}
+			}
+		}
+		KT_EXPECT(ctx.bytes_now == 0, "leak");
+		divcase_free(&t);
+		free(xh);
+		free(scr);
+	}
 }
 
 /*
@@ -886,6 +982,104 @@ static void test_conversion_random(void)
 		}
 	}
 	tune_defaults();
+}
+
+/*
+ * Decimal text of z against GMP's, and the memory bound; true on a match.
+ */
+static bool conv_matches(mpz_t z)
+{
+	size_t n = mpz_size(z);
+	u64 *a = xmalloc(n * 8 + 8);
+	struct bn_ctx ctx = { 0 };
+	struct bn *b;
+	char *s, *g;
+	bool ok;
+	int err;
+
+	memset(a, 0, n * 8 + 8);
+	mpz_export(a, NULL, -1, 8, 0, 0, z);
+	b = bn_from(a, n);
+	s = text(b, 10, &err, &ctx);
+	g = mpz_get_str(NULL, 10, z);
+	ok = !err && !strcmp(s, g) && ctx.bytes_now == 0 &&
+	     ctx.bytes_peak <= bn_conv_peak_bytes(n, 10);
+	if (!ok)
+		fprintf(stderr, "conv %zu limbs (%zu digits): err %d\n", n,
+			strlen(g), err);
+	free(s);
+	free(g);
+	bn_free(b);
+	free(a);
+	return ok;
+}
+
+/* The v-th structured number of about dg digits (see below). */
+static void edge_value(mpz_t z, mpz_t t, size_t dg, int v)
+{
+	mpz_ui_pow_ui(z, 10, dg);
+	if (v == 1) {
+		mpz_sub_ui(z, z, 1);
+	} else if (v == 2) {
+		mpz_add_ui(z, z, 1);
+	} else if (v == 3 || v == 4) {
+		mpz_ui_pow_ui(t, 10, dg / 2);
+		if (v == 3)
+			mpz_add(z, z, t);
+		else
+			mpz_sub(z, z, t);
+	} else if (v == 5) {
+		mpz_mul_ui(z, z, 7);
+	} else if (v == 6) {
+		mpz_set_ui(z, 0);
+		mpz_setbit(z, dg * 3 + 1);
+		mpz_sub_ui(z, z, 1);
+	} else if (v == 7) {
+		/* chunks: random, 0, 1, random, ... */
+		mpz_set_ui(z, 7);
+		mpz_ui_pow_ui(t, 10, 19);
+		for (size_t i = 0; i < dg / 19 + 1; i++) {
+			mpz_mul(z, z, t);
+			if (i % 3 == 2)
+				mpz_add_ui(z, z, 1);
+			else if (!(i % 3))
+				mpz_add_ui(z, z, rnd() >> 4);
+		}
+	}
+}
+
+/*
+ * Decimal conversion of structured numbers, where the leaves and the
+ * splits meet chunk boundaries exactly: 10^D and its neighbours, runs of
+ * nines and of zeros (10^D +- 10^E; 37 zeros and a 1 across every third
+ * chunk boundary of a random number), 2^b - 1; D from 1 to about 3000
+ * digits, past the depths the plan makes at the default threshold and
+ * at tiny ones (2, 3: every size is a few depths deep).
+ */
+static void test_conversion_edges(void)
+{
+	static const size_t thr[] = { BN_DEF_DC_CONV, 2, 3 };
+	mpz_t z, t;
+
+	mpz_init(z);
+	mpz_init(t);
+	for (size_t p = 0; p < ARRAY_SIZE(thr); p++) {
+		bn_tune_dc_conv = thr[p];
+		for (size_t dg = 1; dg < 3100; dg += dg < 80 ? 1 :
+		     dg < 700 ? 17 : 131) {
+			bool ok = true;
+
+			for (int v = 0; v < 8; v++) {
+				edge_value(z, t, dg, v);
+				ok &= conv_matches(z);
+			}
+			KT_EXPECT(ok, "conv edges %zu digits thr %zu", dg,
+				  thr[p]);
+		}
+	}
+	tune_defaults();
+	mpz_clear(z);
+	mpz_clear(t);
 }
 
 /* Compare F(n) in both bases with GMP; returns true when all match. */
@@ -1181,9 +1375,12 @@ int main(int argc, char **argv)
 	KT_RUN(test_mul_dispatch);
 	KT_RUN(test_portable_loops);
 	KT_RUN(test_divide);
+	KT_RUN(test_recip_sizes);
+	KT_RUN(test_divide_half);
 	KT_RUN(test_recip_from_start);
 	KT_RUN(test_divide_inexact_recip);
 	KT_RUN(test_conversion_random);
+	KT_RUN(test_conversion_edges);
 	KT_RUN(test_fib_text_len);
 	KT_RUN(test_fib_to_buf);
 	KT_RUN(test_fib_0_3000);
