@@ -159,7 +159,7 @@ static void conn_stream_kick(void *arg)
 int conn_start_stream(struct khttpd_conn *conn, struct khttpd_stream *stream,
 		      const char *type, const char *extra)
 {
-	int err = start_response(conn, 200, NULL, stream->len, type, extra,
+	int err = start_response(conn, 200, NULL, stream->len, type, extra, 0,
 				 false);
 
 	if (err) {
