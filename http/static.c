@@ -429,6 +429,15 @@ static const char *span_or_null(const char *buf, struct http_span s,
 	return has ? http_span_ptr(buf, s) : NULL;
 }
 
+/*
+ * NUL-terminate a reply's header lines, written through @x into a buffer
+ * one byte larger than @x->size (nothing overflows: they are short).
+ */
+static void extra_end(struct http_out *x)
+{
+	x->buf[min(x->pos, x->size)] = '\0';
+}
+
 static void serve_file(const struct path *path, const struct kstat *st,
 		       const char *name, size_t name_len, const char *buf,
 		       const struct http_request *req,
@@ -439,9 +448,10 @@ static void serve_file(const struct path *path, const struct kstat *st,
 	char content_range[HTTP_CONTENT_RANGE_SIZE];
 	struct http_range r = { 0, st->size };
 	struct http_cond c = { .method = req->method, .now = now };
+	struct http_out x = { .buf = out->extra,
+			      .size = sizeof(out->extra) - 1 };
 	struct file *file;
 	int etag_len, status = 200;
-	size_t n;
 
 	etag_len = file_validators(st, now, etag, &last_modified);
 	c.etag = etag;
@@ -454,9 +464,12 @@ static void serve_file(const struct path *path, const struct kstat *st,
 					   req->has_if_modified_since);
 	c.if_modified_since_len = req->if_modified_since.len;
 	http_format_date(date, sizeof(date), last_modified);
-	n = scnprintf(out->extra, sizeof(out->extra),
-		      "ETag: %s\r\nLast-Modified: %s\r\nAccept-Ranges: bytes\r\n",
-		      etag, date);
+	http_out_str(&x, "ETag: ");
+	http_out_mem(&x, etag, max(etag_len, 0));
+	http_out_str(&x, "\r\nLast-Modified: ");
+	http_out_mem(&x, date, HTTP_DATE_LEN);
+	http_out_str(&x, "\r\nAccept-Ranges: bytes\r\n");
+	extra_end(&x);
 	out->type = http_mime_type(name, name_len);
 	status = http_conditional(&c);
 	if (status) {
@@ -475,8 +488,10 @@ static void serve_file(const struct path *path, const struct kstat *st,
 	if (status == 206 || status == 416) {
 		http_content_range(content_range, sizeof(content_range), status,
 				   status == 206 ? &r : NULL, st->size);
-		scnprintf(out->extra + n, sizeof(out->extra) - n,
-			  "Content-Range: %s\r\n", content_range);
+		http_out_str(&x, "Content-Range: ");
+		http_out_str(&x, content_range);
+		http_out_str(&x, "\r\n");
+		extra_end(&x);
 	}
 	if (status == 416) {
 		reply_error(out, 416, "the range is outside the file");
@@ -847,7 +862,7 @@ static void serve(struct khttpd_server *srv, const char *buf,
 {
 	const char *path_s, *query, *reason;
 	struct http_path_info info;
-	size_t path_len, query_len;
+	size_t path_len, query_len, rel_size;
 	struct path path;
 	struct kstat st;
 	char *rel;
@@ -857,13 +872,18 @@ static void serve(struct khttpd_server *srv, const char *buf,
 		reply_error(out, 400, "malformed request-target");
 		return;
 	}
-	rel = kmalloc(HTTP_PATH_MAX, GFP_KERNEL);
+	/*
+	 * The name is never longer than the path it is decoded from, whose
+	 * '/' it drops: no 4 KiB (zeroed by init_on_alloc) per request.
+	 */
+	rel_size = min_t(size_t, path_len + 1, HTTP_PATH_MAX);
+	rel = kmalloc(rel_size, GFP_KERNEL);
 	if (!rel) {
 		reply_busy(out, "out of memory, retry later");
 		return;
 	}
-	err = http_path_to_relative(path_s, path_len, rel, HTTP_PATH_MAX,
-				    &info, &reason);
+	err = http_path_to_relative(path_s, path_len, rel, rel_size, &info,
+				    &reason);
 	if (err) {
 		reply_error(out, err, reason);
 		goto out;

@@ -4,6 +4,7 @@
  * of If-None-Match, If-Modified-Since and If-Range (RFC 9110).
  */
 #include "http/proto/conditional.h"
+#include "http/proto/response.h"
 
 static const char month_names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 static const char short_days[] = "MonTueWedThuFriSatSun";
@@ -208,14 +209,18 @@ int http_file_etag(char *buf, size_t buf_size, u64 ino, u64 file_size,
 		   s64 mtime_sec, u32 mtime_nsec)
 {
 	u64 ns = (u64)mtime_sec * 1000000000ull + mtime_nsec;
+	struct http_out o = { .buf = buf, .size = buf_size };
 	int n;
 
-	n = snprintf(buf, buf_size, "\"%llx-%llx-%llx\"",
-		     (unsigned long long)ino, (unsigned long long)file_size,
-		     (unsigned long long)ns);
-	if (n < 0 || (size_t)n >= buf_size)
-		return -ENOSPC;
-	return n;
+	http_out_mem(&o, "\"", 1);
+	http_out_hex(&o, ino);
+	http_out_mem(&o, "-", 1);
+	http_out_hex(&o, file_size);
+	http_out_mem(&o, "-", 1);
+	http_out_hex(&o, ns);
+	http_out_mem(&o, "\"", 2);	/* with the NUL */
+	n = http_out_done(&o);
+	return n < 0 ? n : n - 1;
 }
 
 static bool is_get_or_head(enum http_method m)

@@ -118,6 +118,24 @@ void http_out_u64(struct http_out *o, u64 v)
 }
 
 /**
+ * http_out_hex() - append an unsigned integer in lowercase hexadecimal
+ * @o: the output
+ * @v: the value, without leading zeros ("0" for 0)
+ */
+void http_out_hex(struct http_out *o, u64 v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char d[16];
+	int n = 0;
+
+	do {
+		d[sizeof(d) - 1 - n++] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	http_out_mem(o, d + sizeof(d) - n, n);
+}
+
+/**
  * http_out_ms() - append a duration as milliseconds with three decimals
  * @o: the output
  * @ns: the duration in nanoseconds; "12.345" for 12,345,678
@@ -126,6 +144,10 @@ void http_out_u64(struct http_out *o, u64 v)
  */
 void http_out_ms(struct http_out *o, u64 ns)
 {
+	if (ns < 1000) {	/* a hit's compute and convert: no division */
+		http_out_mem(o, "0.000", 5);
+		return;
+	}
 	http_out_u64(o, ns / 1000000);
 	http_out_mem(o, ".", 1);
 	out_u64_width(o, ns / 1000 % 1000, 3);

@@ -60,6 +60,7 @@ struct http_out {
 
 void http_out_mem(struct http_out *o, const void *p, size_t len);
 void http_out_u64(struct http_out *o, u64 v);
+void http_out_hex(struct http_out *o, u64 v);
 void http_out_ms(struct http_out *o, u64 ns);
 
 /**
