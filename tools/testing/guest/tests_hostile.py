@@ -695,13 +695,17 @@ def test_hostile_connection_flood(ctx):
     try:
         # Connect, wait, then ask every 4 s (each request restarts the
         # idle deadline): the admitted ones hold their slots for ~68 s
-        # (times ctx.slow), however long the guest's shell takes to start
+        # (times ctx.slow; 40 s more per soak round: 750 connects
+        # overflow the listen backlog, and a dropped SYN is retried for
+        # up to two minutes, so a late client could take a slot freed by
+        # an early one), however long the guest's shell takes to start
         # all of them, and get F(10); the others are told 503 and closed
         # at once.
         t = time.monotonic()
+        rounds = int((15 + 10 * (SOAK - 1)) * ctx.slow)
         gc.start("fl", n, "sleep 8; k=0; while [ $k -lt %d ]; do "
                  "printf 'GET /fib/10 HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n'; "
-                 "sleep 4; k=$((k + 1)); done" % int(15 * ctx.slow))
+                 "sleep 4; k=$((k + 1)); done" % rounds)
         print("# flood: %d clients started in %.1fs" %
               (n, time.monotonic() - t))
         # The shell has forked them all; a busy guest may not have run
