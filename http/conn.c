@@ -66,6 +66,7 @@ static void rx_release(struct khttpd_conn *conn)
 		kfree(conn->rx);
 	conn->rx = NULL;
 	conn->rx_cap = 0;
+	conn->rx_off = 0;
 }
 
 /**
@@ -201,6 +202,7 @@ void conn_start_linger(struct khttpd_conn *conn)
 	conn->lingering = true;
 	conn->linger_start = jiffies;
 	conn->rx_len = 0;
+	conn->rx_off = 0;
 }
 
 static void conn_linger(struct khttpd_conn *conn)
@@ -210,10 +212,15 @@ static void conn_linger(struct khttpd_conn *conn)
 		conn_close(conn, KHTTPD_CLOSE_DONE);
 }
 
+/*
+ * Consume @n bytes: the offset moves, nothing is copied (pipelined
+ * requests are parsed where they are); an empty buffer starts over.
+ */
 static void rx_consume(struct khttpd_conn *conn, u32 n)
 {
-	conn->rx_len -= n;
-	memmove(conn->rx, conn->rx + n, conn->rx_len);
+	conn->rx_off += n;
+	if (conn->rx_off == conn->rx_len)
+		conn->rx_off = conn->rx_len = 0;
 }
 
 /* Make room to receive: 0, or -ENOSPC if the buffer is at its limit. */
@@ -225,6 +232,12 @@ static int rx_reserve(struct khttpd_conn *conn)
 
 	if (conn->rx && conn->rx_len < conn->rx_cap)
 		return 0;
+	if (conn->rx_off) {	/* full: move what is left to the front */
+		conn->rx_len -= conn->rx_off;
+		memmove(conn->rx, conn->rx + conn->rx_off, conn->rx_len);
+		conn->rx_off = 0;
+		return 0;
+	}
 	if (conn->rx_cap >= max)
 		return -ENOSPC;
 	cap = conn->rx_cap ? min_t(size_t, conn->rx_cap * 2, max) :
@@ -292,7 +305,8 @@ static int conn_process(struct khttpd_conn *conn, bool *progress)
 
 	*progress = false;
 	if (conn->in_body) {
-		r = http_skip_body(&conn->parser, conn->rx, conn->rx_len, &used);
+		r = http_skip_body(&conn->parser, conn_rx(conn),
+				   conn_rx_len(conn), &used);
 		rx_consume(conn, used);
 		*progress = used || r != HTTP_NEED_MORE;
 		if (r == HTTP_NEED_MORE)
@@ -310,9 +324,11 @@ static int conn_process(struct khttpd_conn *conn, bool *progress)
 		conn->request_start = jiffies;
 		conn->head_start_ns = ktime_get_ns();
 	}
-	r = http_parse_head(&conn->parser, conn->rx, conn->rx_len, &req);
+	r = http_parse_head(&conn->parser, conn_rx(conn), conn_rx_len(conn),
+			    &req);
 	if (r == HTTP_NEED_MORE) {
-		if (conn->rx_len < http_head_buffer_size(&conn->srv->cfg.limits))
+		if (conn_rx_len(conn) <
+		    http_head_buffer_size(&conn->srv->cfg.limits))
 			return 0;
 		*progress = true;
 		return conn_error(conn, 431, "request head too large", true,
@@ -393,6 +409,7 @@ static int conn_step(struct khttpd_conn *conn, bool *progress)
 		if (n > 0 && conn->close_after) {
 			/* Only watching for the client to go away. */
 			conn->rx_len = 0;
+			conn->rx_off = 0;
 		} else if (n > 0) {
 			*progress = true;
 		} else if (n == 0 || (n == -ENOSPC && conn_peer_left(conn))) {

@@ -80,6 +80,7 @@ struct khttpd_conn {
 
 	/* receiving */
 	char *rx;
+	u32 rx_off;		/* rx[rx_off, rx_len): received, not consumed */
 	u32 rx_len;
 	u32 rx_cap;
 	struct http_parser parser;
@@ -121,6 +122,20 @@ struct khttpd_conn {
 
 	struct conn_trace *trace;	/* NULL unless tracing requests */
 };
+
+/*
+ * The received bytes not yet consumed, where the request being handled
+ * starts: its spans (struct http_span) are offsets from here.
+ */
+static inline const char *conn_rx(const struct khttpd_conn *conn)
+{
+	return conn->rx + conn->rx_off;
+}
+
+static inline u32 conn_rx_len(const struct khttpd_conn *conn)
+{
+	return conn->rx_len - conn->rx_off;
+}
 
 /* conn.c */
 void conn_kick(struct khttpd_conn *conn);

@@ -123,7 +123,7 @@ static bool fib_not_modified(struct khttpd_conn *conn,
 	if (!req->has_if_none_match)
 		return false;
 	khttpd_fib_etag(&o, n, base, gzip);
-	return http_etag_match(conn->rx + req->if_none_match.off,
+	return http_etag_match(conn_rx(conn) + req->if_none_match.off,
 			       req->if_none_match.len, etag, o.pos);
 }
 
@@ -200,7 +200,7 @@ static void fib_accepts(struct khttpd_conn *conn,
 			struct http_accept_encoding *ae)
 {
 	if (!req->has_accept_encoding ||
-	    http_accept_encoding_parse(conn->rx + req->accept_encoding.off,
+	    http_accept_encoding_parse(conn_rx(conn) + req->accept_encoding.off,
 				       req->accept_encoding.len, ae))
 		http_accept_encoding_absent(ae);
 }
@@ -299,7 +299,7 @@ static int conn_static(struct khttpd_conn *conn,
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	khttpd_static_serve(conn->srv, conn->rx, req, index_only, r);
+	khttpd_static_serve(conn->srv, conn_rx(conn), req, index_only, r);
 	if (!r->status)
 		err = -ENOENT;
 	else if (r->body || r->status == 304)
@@ -329,7 +329,7 @@ static void conn_trace_request(struct khttpd_conn *conn,
 		conn->trace = t;
 	}
 	strscpy(t->method, http_method_name(req->method), sizeof(t->method));
-	memcpy(t->target, conn->rx + req->target.off, len);
+	memcpy(t->target, conn_rx(conn) + req->target.off, len);
 	t->target_len = len;
 	t->cache = "";
 	memset(&t->timing, 0, sizeof(t->timing));
@@ -390,7 +390,7 @@ int conn_dispatch(struct khttpd_conn *conn,
 		return conn_error(conn, 405, "only GET and HEAD are allowed",
 				  false, false);
 	}
-	status = khttpd_route(conn->rx + req->target.off, req->target.len,
+	status = khttpd_route(conn_rx(conn) + req->target.off, req->target.len,
 			      &route, &reason);
 	khttpd_stat_route(route_stat(srv, status ? -1 : route.kind));
 	if (status)
