@@ -452,9 +452,15 @@ static void rp_text(struct rp *r, size_t an, u64 top, unsigned int base,
 		rp_dec(r, an, top, c);
 }
 
-/*
- * The conversion's own bytes for any number of an limbs: the largest
- * over the chunk counts such numbers can have.
+/**
+ * bn_conv_peak_bytes() - upper bound of bn_to_text()'s own allocations
+ * @an: limbs of the number
+ * @base: 10 or 16
+ *
+ * The largest replay over the top limbs (so the chunk counts) a number of
+ * @an limbs may have; the number itself is not counted.
+ *
+ * Return: bytes.
  */
 u64 bn_conv_peak_bytes(size_t an, unsigned int base)
 {
