@@ -200,7 +200,7 @@ static u64 hb(u64 limbs)
 	return limbs * 8 + BN_HDR;
 }
 
-static u64 umax(u64 a, u64 b)
+static u64 rp_max(u64 a, u64 b)
 {
 	return a > b ? a : b;
 }
@@ -247,7 +247,7 @@ static u64 rp_chunks(size_t an, size_t bn)
 	u64 p = rp_mul_n(bn);
 
 	if (c && c >= BN_MUL_KARA_THR)
-		p = umax(p, hb(2 * c) + rp_chunks(bn, c));
+		p = rp_max(p, hb(2 * c) + rp_chunks(bn, c));
 	return p;
 }
 
@@ -277,9 +277,9 @@ static u64 rp_mul_upto(size_t an, size_t bl)
 	u64 p = rp_mul(an, bl);
 
 	if (bl > 1)
-		p = umax(p, rp_mul(an, bl - 1));
+		p = rp_max(p, rp_mul(an, bl - 1));
 	if (bl > 2)
-		p = umax(p, rp_mul(an, bl - 2));
+		p = rp_max(p, rp_mul(an, bl - 2));
 	return p;
 }
 
@@ -305,7 +305,7 @@ static u64 rp_mulmod(size_t m, size_t an, size_t bl)
 	if (m >= BN_MUL_SSA_THR)
 		return bn_mulmod_peak_bytes(m);
 	for (b = bl; b && b + 2 >= bl; b--)
-		p = umax(p, hb(an + b) + rp_mul(an, b));
+		p = rp_max(p, hb(an + b) + rp_mul(an, b));
 	return p;
 }
 
@@ -315,9 +315,9 @@ static u64 rp_recip_from(size_t n, bool exact)
 	size_t h = n - n / 2, m = bn_fermat_ring(n + 2);
 	u64 p;
 
-	p = umax(rp_mulmod(m, n, h + 1), rp_mul_upto(h + 1, n + 2 - h));
+	p = rp_max(rp_mulmod(m, n, h + 1), rp_mul_upto(h + 1, n + 2 - h));
 	if (exact)
-		p = umax(p, rp_mulmod(m, n + 1, n));
+		p = rp_max(p, rp_mulmod(m, n + 1, n));
 	return hb(bn_recip_scratch(n)) + p;
 }
 
@@ -328,7 +328,7 @@ static u64 rp_recip(size_t n)
 
 	if (n <= 1)
 		return 0;
-	return hb(h + 1) + umax(rp_recip(h), rp_recip_from(n, true));
+	return hb(h + 1) + rp_max(rp_recip(h), rp_recip_from(n, true));
 }
 
 /* Deeper than any conversion plan (conv.c has at most 40 depths). */
@@ -360,7 +360,7 @@ static size_t pow10_limbs(size_t w)
 /* Bytes a division at a depth whose power has n limbs allocates. */
 static u64 rp_div(size_t n)
 {
-	return umax(rp_mul_upto(n + 1, n + 1),
+	return rp_max(rp_mul_upto(n + 1, n + 1),
 		    rp_mulmod(bn_fermat_ring(n + 2), n, n));
 }
 
@@ -432,7 +432,7 @@ static void rp_dec(struct rp *r, size_t an, u64 top, struct rp_conv *c)
 			size_t nl = pow10_limbs(c->width[k + 2]) + g;
 
 			rp_get(r, hb(2 * nl + 3));
-			rp_call(r, umax(rp_sqr(nl + 1), rp_recip_from(n, false)));
+			rp_call(r, rp_max(rp_sqr(nl + 1), rp_recip_from(n, false)));
 			rp_put(r, hb(2 * nl + 3));
 		}
 		rp_call(r, rp_recip(n));
@@ -472,7 +472,7 @@ u64 bn_conv_peak_bytes(size_t an, unsigned int base)
 		struct rp r = { 0, 0 };
 
 		rp_text(&r, an, (u64)1 << b, base, &c);
-		p = umax(p, (u64)r.peak);
+		p = rp_max(p, (u64)r.peak);
 		if (!an || base != 10)
 			break;
 	}
