@@ -94,7 +94,7 @@ unit-bignum_test_opt: $(BUILD)/unit/bignum_test_opt
 	$< --big
 
 # The memory bound's long sweep, not in check-unit (its -O2 build checks
-# to 10^7): every n up to 10^5, then steps of 1 % up to 10^8, each with
+# to 10^7): every n up to 10^5, then steps of 5 % up to 10^8, each with
 # bytes_peak <= bn_fib_peak_bytes() <= 1.25 bytes_peak in bases 0, 10, 16.
 peak-sweep-bignum: $(BUILD)/unit/bignum_test_opt
 	nice $< --peak
