@@ -49,7 +49,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name 'sources.mk' \) 2>/dev/null) Kbuild
 
 .PHONY: all modules kernel-headers clean install run check deps \
-	guest-module initramfs check-unit check-kunit check-guest soak \
+	guest-module initramfs check-unit check-kunit huge check-guest soak \
 	first-run-test ktest-test help-test check-unit-matched soak-rt \
 	_guest-module _initramfs _run _check-guest _soak \
 	cluster cluster-ctl check-cluster soak-cluster \
@@ -239,6 +239,12 @@ check-kunit:
 	@tools/vm/deps.sh kunit
 	@kunit/run.sh $(BUILD) $(if $(K),'$(K)')
 
+# F(2^31 - 1) in the kernel build of bignum/ on UML (KUnit suite
+# khttpd_bignum_huge), checked against GMP; minutes, ~2 GiB; not in check.
+huge:
+	@tools/vm/deps.sh kunit test
+	@kunit/huge.sh $(BUILD)
+
 # check-guest and soak run tools/vm/deps.sh, then these in a child make
 # (see "the QEMU guest").
 # Their summary lines: "# guest: ..." on 6.1, "# guest-6.12: ..." on 6.12.
@@ -281,7 +287,7 @@ Tests
   check                every suite in SUITES; ends "N passed, N failed"
   check-unit           user-space unit tests (ASan, UBSan), tools' self-tests
   check-fuzz           each fuzzer's corpus, then 10 s of fuzzing each
-  check-kunit          KUnit on UML with KASAN, lockdep, UBSAN
+  check-kunit huge     KUnit on UML (KASAN, lockdep, UBSAN); huge: F(2^31-1)
   check-guest          the in-guest suite, against khttpd.ko in QEMU (KSERIES)
   check-cluster        3 guests behind HAProxy: shards, node loss, upgrade
   soak soak-rt soak-cluster  hostile clients 5x (-rt: 6.12-rt), cluster 5x
@@ -291,7 +297,7 @@ Tests
   unit-NAME tools-test first-run-test ktest-test help-test  (check-unit's)
   htstress-test fibcheck-test plot-test     (tools-test's suites)
   tools-smoke          fibcheck, htstress against khttpd on 127.0.0.1:PORT
-  fiblen-check         bn_fib_text_len() is exact for every N (a minute)
+  fiblen-check peak-sweep-bignum  exact text lengths; memory bound to 10^8
 Fuzzing, benchmarks, debug kernel
   fuzz fuzz-NAME       every fuzzer, or one (fuzz_NAME.c); FUZZ_SECONDS=600
   bench bench-insn     khttpd vs nginx (performance.md); exact instructions

@@ -35,26 +35,8 @@ fail()
 	exit 1
 }
 
-if [ ! -f "$src/.khttpd-extracted" ]; then
-	tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
-	[ -n "$tarball" ] || fail "linux-source-6.1 is not installed"
-	echo "kunit: extracting $tarball (once)" >&2
-	rm -rf "$src"
-	tar -xf "$tarball" -C "$cache" || fail "cannot extract $tarball"
-	touch "$src/.khttpd-extracted"
-fi
-
-# The overlay: lib/khttpd/ holds links to this checkout.
-mkdir -p "$src/lib/khttpd"
-for d in include http bignum cache kunit; do
-	ln -sfn "$proj/$d" "$src/lib/khttpd/$d"
-done
-ln -sfn "$proj/kunit/Kconfig" "$src/lib/khttpd/Kconfig"
-ln -sfn "$proj/kunit/Makefile.kunit" "$src/lib/khttpd/Makefile"
-grep -q 'lib/khttpd/Kconfig' "$src/lib/Kconfig.debug" ||
-	echo 'source "lib/khttpd/Kconfig"' >>"$src/lib/Kconfig.debug"
-grep -q 'khttpd/' "$src/lib/Makefile" ||
-	echo 'obj-$(CONFIG_KHTTPD_KUNIT) += khttpd/' >>"$src/lib/Makefile"
+. "$proj/kunit/overlay.sh"
+kunit_overlay
 
 cd "$src" || fail "no $src"
 python3 tools/testing/kunit/kunit.py run \
