@@ -58,6 +58,7 @@ mkdir -p "$cache"
 	flock 9
 	. "$proj/kunit/overlay.sh"
 	kunit_overlay
+	kunit_own_objects "$out"
 	cd "$src" || fail "no $src"
 	nice python3 tools/testing/kunit/kunit.py build \
 		--kunitconfig="$proj/kunit/huge.kunitconfig" \

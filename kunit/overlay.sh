@@ -32,3 +32,18 @@ kunit_overlay()
 	grep -q 'khttpd/' "$src/lib/Makefile" ||
 		echo 'obj-$(CONFIG_KHTTPD_KUNIT) += khttpd/' >>"$src/lib/Makefile"
 }
+
+# The objects of lib/khttpd/ in the build directory $1 come from whichever
+# checkout built there last, and make compares only times: another
+# checkout's newer objects look up to date against older sources here.
+# Drop them when the checkout changes.
+kunit_own_objects()
+{
+	local stamp=$1/.khttpd-checkout
+
+	if [ "$(cat "$stamp" 2>/dev/null)" != "$proj" ]; then
+		rm -rf "$1/lib/khttpd"
+		mkdir -p "$1"
+		echo "$proj" >"$stamp"
+	fi
+}

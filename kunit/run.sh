@@ -37,6 +37,7 @@ fail()
 
 . "$proj/kunit/overlay.sh"
 kunit_overlay
+kunit_own_objects "$out"
 
 cd "$src" || fail "no $src"
 python3 tools/testing/kunit/kunit.py run \
