@@ -49,7 +49,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 MODULE_SRCS := $(shell find http bignum cache include \( -name '*.[ch]' -o -name 'sources.mk' \) 2>/dev/null) Kbuild
 
 .PHONY: all modules kernel-headers clean install run check deps \
-	guest-module initramfs check-unit check-kunit check-guest soak \
+	guest-module initramfs check-unit check-kunit huge check-guest soak \
 	first-run-test ktest-test help-test check-unit-matched soak-rt \
 	_guest-module _initramfs _run _check-guest _soak \
 	cluster cluster-ctl check-cluster soak-cluster \
@@ -240,6 +240,12 @@ check-kunit:
 	@tools/vm/deps.sh kunit
 	@kunit/run.sh $(BUILD) $(if $(K),'$(K)')
 
+# F(2^31 - 1) in the kernel build of bignum/ on UML (KUnit suite
+# khttpd_bignum_huge), checked against GMP; minutes, ~2 GiB; not in check.
+huge:
+	@tools/vm/deps.sh kunit test
+	@kunit/huge.sh $(BUILD)
+
 # check-guest and soak run tools/vm/deps.sh, then these in a child make
 # (see "the QEMU guest").
 # Their summary lines: "# guest: ..." on 6.1, "# guest-6.12: ..." on 6.12.
@@ -283,8 +289,7 @@ define HELP_TEXT
 Usage: make [TARGET...] [VARIABLE=value...]   make help: this text; README.md
 Build and run
   all modules          khttpd.ko against KDIR (the default target)
-  install              khttpd.ko into /lib/modules/KVER/extra, then depmod
-  clean                kbuild's files and BUILD/
+  install clean        khttpd.ko into /lib/modules/KVER/extra; kbuild's, BUILD/
   deps                 install the Debian packages of every suite
   run                  serve khttpd on 127.0.0.1:PORT from a QEMU guest
   guest-module initramfs  the guest's khttpd.ko and initramfs
@@ -303,7 +308,8 @@ Tests
   unit-NAME tools-test first-run-test ktest-test help-test  (check-unit's)
   htstress-test fibcheck-test plot-test     (tools-test's suites)
   tools-smoke          fibcheck, htstress against khttpd on 127.0.0.1:PORT
-  fiblen-check huge-guest  exact lengths; F(HUGE_N=2^31-1) from a guest
+  fiblen-check peak-sweep-bignum  exact text lengths; memory bound to 10^8
+  huge huge-guest      F(2^31-1): in UML (KUnit), from a guest (HUGE_N)
 Fuzzing, benchmarks, debug kernel
   fuzz fuzz-NAME       every fuzzer, or one (fuzz_NAME.c); FUZZ_SECONDS=600
   bench bench-insn     khttpd vs nginx (performance.md); exact instructions

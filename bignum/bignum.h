@@ -138,7 +138,11 @@ s64 bn_fib_text_len(u32 n, unsigned int base);
  * @base: 10 or 16 to include bn_to_text() of the result, 0 for bn_fib() only
  *
  * The bound covers every byte allocated through the shim (the same bytes
- * struct bn_ctx counts), including the result while it is converted.
+ * struct bn_ctx counts), including the result while it is converted.  It
+ * replays the allocations of bn_fib() and bn_to_text() without the
+ * arithmetic (tens of microseconds, about 1.5 KB of stack), so it is
+ * within a few percent of the measured peak; the tests hold it within
+ * 1.25 times.
  *
  * Return: bytes, or 0 for a bad argument.
  */

@@ -87,9 +87,12 @@ void bn_set_len(struct bn *a, size_t len);
 /* --- Fibonacci (fib.c, bignum.c, conv.c) --- */
 u64 bn_fib_small(u32 n);
 s64 bn_fib_log_floor(u32 n, unsigned int base);
-u64 bn_fib_peak_bytes_fib(u32 n);
-u64 bn_fib_result_bytes(u32 n);
+unsigned int bn_fib_steps(u32 n);
 u64 bn_conv_peak_bytes(size_t limbs, unsigned int base);
+unsigned int bn_conv_plan(size_t an, u64 top, size_t *width,
+			  unsigned int max);
+size_t bn_conv_state_bytes(void);
+unsigned int bn_conv_guard(void);
 
 /* --- basic arithmetic (basic.c) --- */
 u64 bn_add_n(u64 *r, const u64 *a, const u64 *b, size_t n);

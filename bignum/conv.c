@@ -602,90 +602,39 @@ int bn_to_text(const struct bn *a, unsigned int base, bn_sink_t sink,
 	return err;
 }
 
-/* --- memory bound --- */
+/* --- for the memory bound (bignum.c) --- */
 
-static u64 lb8(u64 limbs)
-{
-	return limbs * 8 + 16;
-}
-
-static u64 max64(u64 a, u64 b)
-{
-	return a > b ? a : b;
-}
-
-/* Bytes bn_recip_from() on n limbs holds at most. */
-static u64 recip_from_peak(size_t n)
-{
-	size_t h = n - n / 2, m = bn_fermat_ring(n + 2);
-
-	return lb8(bn_recip_scratch(n)) +
-	       max64(bn_mulmod_peak_bytes(m),
-		     bn_mul_peak_bytes(h + 1, n + 2, false));
-}
-
-/* Bytes bn_recip() on n limbs holds at most. */
-static u64 recip_peak(size_t n)
-{
-	size_t h = n - n / 2;
-
-	if (n <= 1)
-		return 0;
-	if (n <= BN_RECIP_LONG)
-		return lb8(3 * n + 2);
-	return lb8(h + 1) + max64(recip_peak(h), recip_from_peak(n));
-}
-
-/* Bytes conv_recip() holds at most for level k, on top of the levels. */
-static u64 conv_recip_peak(const struct conv_plan *pl, unsigned int k)
-{
-	size_t u = pl->width[k + 1] + CONV_GUARD, nl;
-	u64 seed = 0;
-
-	if (k + 1 < pl->depth) {
-		nl = pl->width[k + 2] + CONV_GUARD;
-		seed = lb8(2 * nl + 3) +
-		       max64(bn_mul_peak_bytes(nl + 1, nl + 1, true),
-			     recip_from_peak(u));
-	}
-	return max64(seed, recip_peak(u));
-}
-
-/*
- * Upper bound of the bytes bn_to_text() allocates for a number of an
- * limbs, from the plan of the largest such number: the power of depth k
- * has at most width[k + 1] limbs (10^19 < B).
+/**
+ * bn_conv_plan() - the depths and widths to_dec() uses
+ * @an: limbs of the number
+ * @top: its top limb
+ * @width: receives width[0 .. depth], chunks of a node at each depth
+ * @max: entries @width has room for, less one
+ *
+ * Return: the depth (0: the basecase alone), at most @max.
  */
-u64 bn_conv_peak_bytes(size_t an, unsigned int base)
+unsigned int bn_conv_plan(size_t an, u64 top, size_t *width,
+			  unsigned int max)
 {
-	u64 fixed = sizeof(struct conv) + 16, stored = 0, path = 0, rec = 0;
-	u64 pow, run, u, leaf;
 	struct conv_plan pl;
 	unsigned int k;
 
-	if (base != 10)
-		return fixed + 64;
-	if (!an)
-		return fixed;
-	conv_plan(&pl, conv_chunks(an, ~0ULL));
-	/* the leaves: scratch and a product (their power has <= lw limbs) */
-	u = pl.width[pl.depth];
-	leaf = lb8(3 * u + 6) + bn_mul_peak_bytes(u + CONV_GUARD + 1, u, false);
-	if (!pl.depth) {
-		stored = lb8(u + CONV_GUARD) + lb8(u + CONV_GUARD + 1);
-		return fixed + stored +
-		       max64(lb8(u) + recip_peak(u + CONV_GUARD), leaf);
-	}
-	for (k = 0; k < pl.depth; k++) {
-		u = pl.width[k + 1];
-		stored += lb8(u + CONV_GUARD) + lb8(u + CONV_GUARD + 1);
-		path += 2 * lb8(u);
-		rec = max64(rec, conv_recip_peak(&pl, k));
-	}
-	u = pl.width[1];
-	pow = lb8(u) + lb8(2 * u) + bn_mul_peak_bytes(u, u, true);
-	run = path + lb8(2 * u + 2 + bn_divrem_half_scratch(u)) +
-	      max64(leaf, max64(bn_mul_peak_bytes(u + 1, u + 1, false),
-				bn_mulmod_peak_bytes(bn_fermat_ring(u + 2))));
-	return fixed + stored + max64(pow, max64(rec, run));
+	conv_plan(&pl, conv_chunks(an, top));
+	if (pl.depth > max)
+		pl.depth = max;
+	for (k = 0; k <= pl.depth; k++)
+		width[k] = pl.width[k];
+	return pl.depth;
+}
+
+/* Bytes of the converter's state, which bn_to_text() allocates. */
+size_t bn_conv_state_bytes(void)
+{
+	return sizeof(struct conv);
+}
+
+/* Guard limbs of each level's divisor and reciprocal. */
+unsigned int bn_conv_guard(void)
+{
+	return CONV_GUARD;
 }

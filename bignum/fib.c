@@ -122,12 +122,6 @@ u64 bn_fib_small(u32 n)
 	return n < 94 ? fib_table[n] : 0;
 }
 
-/* Upper bound of the limbs of F(m): log2(phi) < 711 / 1024. */
-static size_t fib_limbs_ub(u64 m)
-{
-	return (size_t)(m * 711 / 1024 / 64 + 2);
-}
-
 struct fib_pair {
 	u64 *f1, *f0;	/* F(k), F(k - 1) */
 	size_t l1, l0;
@@ -287,7 +281,7 @@ static int fib_small(struct bn **out, u32 n, struct bn_ctx *ctx)
 }
 
 /* Bits of n below the table prefix: smallest j with n >> j <= 93. */
-static unsigned int fib_steps(u32 n)
+unsigned int bn_fib_steps(u32 n)
 {
 	unsigned int j = 0;
 
@@ -306,7 +300,7 @@ int bn_fib(struct bn **out, u32 n, struct bn_ctx *uctx)
 	*out = NULL;
 	if (n > BN_FIB_MAX)
 		return -EINVAL;
-	j = fib_steps(n);
+	j = bn_fib_steps(n);
 	if (!j)
 		return fib_small(out, n, ctx);
 	p.k = n >> j;
@@ -327,47 +321,4 @@ out:
 	bn_dealloc(ctx, p.f1);
 	bn_dealloc(ctx, p.f0);
 	return err;
-}
-
-/* Bytes of a limb array as bn_alloc_limbs() counts them. */
-static u64 lb(u64 limbs)
-{
-	return limbs * 8 + 16;
-}
-
-/* Upper bound of the bytes bn_fib(n) holds at any moment. */
-u64 bn_fib_peak_bytes_fib(u32 n)
-{
-	unsigned int j = fib_steps(n);
-	u64 peak = lb(1) + 64, a, b;
-	size_t l1, l0, ul;
-	u32 k;
-
-	if (!j)
-		return peak;
-	k = n >> j;
-	while (--j) {
-		l1 = fib_limbs_ub(k);
-		l0 = fib_limbs_ub(k - 1);
-		a = lb(l1) + lb(l0) + lb(2 * l1 + 1) * 2 +
-		    bn_mul_peak_bytes(l1, l1, true);
-		b = lb(l0) + 2 * lb(2 * l1 + 1) +
-		    bn_mul_peak_bytes(l0, l0, true);
-		peak = a > peak ? a : peak;
-		peak = b > peak ? b : peak;
-		k = 2 * k + ((n >> j) & 1);
-	}
-	l1 = fib_limbs_ub(k);
-	ul = l1 + 1;
-	a = 2 * lb(l1) + lb(2 * ul);
-	b = lb(l1) + lb(2 * ul) + lb(2 * ul) + 32 +
-	    bn_mul_peak_bytes(ul, ul, false);
-	peak = a > peak ? a : peak;
-	return b > peak ? b : peak;
-}
-
-/* Bytes of the struct bn holding F(n). */
-u64 bn_fib_result_bytes(u32 n)
-{
-	return lb(2 * fib_limbs_ub(n / 2 + 1) + 4) + 16;
 }

@@ -35,17 +35,9 @@ fail()
 	exit 1
 }
 
-if [ ! -f "$src/.khttpd-extracted" ]; then
-	tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
-	[ -n "$tarball" ] || fail "linux-source-6.1 is not installed"
-	echo "kunit: extracting $tarball (once)" >&2
-	rm -rf "$src"
-	tar -xf "$tarball" -C "$cache" || fail "cannot extract $tarball"
-	touch "$src/.khttpd-extracted"
-fi
-
-# The overlay: lib/khttpd/ holds links to this checkout.
-"$proj/kunit/overlay.sh" "$src" || fail "cannot overlay $proj on $src"
+. "$proj/kunit/overlay.sh"
+kunit_overlay
+kunit_own_objects "$out"
 
 cd "$src" || fail "no $src"
 python3 tools/testing/kunit/kunit.py run \

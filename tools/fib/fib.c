@@ -6,6 +6,8 @@
  * the server reserves for a streamed F(N), besides its window).
  *
  *   fib N [-x] [-p]
+ *   fib N -m    bn_fib_peak_bytes(N, B) and bn_fib_text_len(N, B) for
+ *               B = 0 (F alone), 10, 16, without computing anything
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +20,21 @@ static int out(void *arg, const char *buf, size_t len)
 	return fwrite(buf, 1, len, stdout) == len ? 0 : -EIO;
 }
 
+/* The memory bound and the text's length in each base. */
+static int print_bound(u32 n)
+{
+	printf("F(%u): bound %llu bytes alone; decimal %llu + text %lld; hex %llu + text %lld\n",
+	       n, (unsigned long long)bn_fib_peak_bytes(n, 0),
+	       (unsigned long long)bn_fib_peak_bytes(n, 10),
+	       (long long)bn_fib_text_len(n, 10),
+	       (unsigned long long)bn_fib_peak_bytes(n, 16),
+	       (long long)bn_fib_text_len(n, 16));
+	return 0;
+}
+
 static int bad_args(void)
 {
-	fprintf(stderr, "usage: fib N [-x] [-p]   (0 <= N <= %u)\n",
+	fprintf(stderr, "usage: fib N [-x] [-p | -m]   (0 <= N <= %u)\n",
 		BN_FIB_MAX);
 	return 2;
 }
@@ -28,6 +42,7 @@ static int bad_args(void)
 int main(int argc, char **argv)
 {
 	unsigned int base = 10;
+	bool bound = false;
 	const char *arg = NULL;
 	int peak = 0;
 	unsigned long long n;
@@ -40,6 +55,8 @@ int main(int argc, char **argv)
 			base = 16;
 		else if (!strcmp(argv[i], "-p"))
 			peak = 1;
+		else if (!strcmp(argv[i], "-m"))
+			bound = true;
 		else if (!arg)
 			arg = argv[i];
 		else
@@ -50,6 +67,8 @@ int main(int argc, char **argv)
 	n = strtoull(arg, &end, 10);
 	if (*end || n > BN_FIB_MAX)
 		return bad_args();
+	if (bound)
+		return print_bound((u32)n);
 	if (peak) {
 		printf("%llu\n",
 		       (unsigned long long)bn_fib_peak_bytes((u32)n, base));

@@ -11,6 +11,7 @@
 #   make fuzz           every fuzzer for FUZZ_SECONDS (600)
 #   make fuzz-NAME      one fuzzer (fuzz-http_parser, fuzz-bignum_conv, ...)
 #   make unit-NAME      one unit suite (unit-http_parser_test, ...)
+#   make peak-sweep-bignum  bignum's memory bound, n up to 10^8 (-O2)
 #
 # Every suite prints "# NAME: pass=P fail=F", which `make check` adds up.
 # A unit test is tools/testing/unit/NAME.c linked with the sources of
@@ -84,13 +85,19 @@ $(BUILD)/fuzz/fuzz_%: tools/testing/fuzz/fuzz_%.c $$(call test_srcs,$$*) $(TEST_
 		$(call test_srcs,$*)
 
 .PHONY: check-unit check-fuzz fuzz $(addprefix unit-,$(UNIT_TESTS)) \
-	unit-bignum_test_opt $(addprefix fuzz-,$(FUZZERS))
+	unit-bignum_test_opt peak-sweep-bignum $(addprefix fuzz-,$(FUZZERS))
 
 $(addprefix unit-,$(UNIT_TESTS)): unit-%: $(BUILD)/unit/%
 	$<
 
 unit-bignum_test_opt: $(BUILD)/unit/bignum_test_opt
 	$< --big
+
+# The memory bound's long sweep, not in check-unit (its -O2 build checks
+# to 10^7): every n up to 10^5, then steps of 5 % up to 10^8, each with
+# bytes_peak <= bn_fib_peak_bytes() <= 1.25 bytes_peak in bases 0, 10, 16.
+peak-sweep-bignum: $(BUILD)/unit/bignum_test_opt
+	nice $< --peak
 
 # make -k check-unit runs every suite even when one fails; the including
 # Makefile may have put more suites in UNIT_SUITES.

@@ -70,15 +70,13 @@ fi
 # as kunit/run.sh does, since run.sh appends to lib/Kconfig.debug.
 exec 9>"$cache/kunit.lock"
 flock 9
-if [ ! -f "$src/.khttpd-extracted" ]; then
-	echo "debug-kernel: extracting $tarball (once)" >&2
-	rm -rf "$src"
-	tar -xf "$tarball" -C "$cache" || die "cannot extract $tarball"
-	touch "$src/.khttpd-extracted"
-fi
-# lib/Kconfig.debug may source lib/khttpd/Kconfig of a KUnit run from a
-# checkout deleted since: point the overlay at this one.
-"$proj/kunit/overlay.sh" "$src" || die "cannot overlay $proj on $src"
+# kunit_overlay() extracts the tree once and points lib/khttpd/ (which
+# lib/Kconfig.debug may source, from a KUnit run of a checkout deleted
+# since) at this checkout.
+fail() { die "$@"; }
+# shellcheck source=kunit/overlay.sh
+. "$proj/kunit/overlay.sh"
+kunit_overlay
 
 mkdir -p "$out"
 kmake()

@@ -1323,6 +1323,93 @@ static void test_peak_bound_samples(void)
 }
 
 /*
+ * The memory bound against the measured peak: bytes_peak <=
+ * bn_fib_peak_bytes(n, base) <= PEAK_SLACK bytes_peak for base 0 (F(n)
+ * alone), 10 and 16 (F(n), then its text with F(n) held).  Ratios are
+ * kept per base for the summary line.
+ */
+#define PEAK_SLACK 1.25
+
+struct peak_ratio {
+	double lo[3], hi[3];
+	unsigned int count;
+};
+
+static int null_text_sink(void *arg, const char *buf, size_t len)
+{
+	return 0;
+}
+
+static bool check_peak(u32 n, struct peak_ratio *pr)
+{
+	static const unsigned int bases[3] = { 0, 10, 16 };
+	struct bn_ctx ctx = { 0 };
+	size_t fib_peak;
+	struct bn *f;
+	bool ok = true;
+
+	if (bn_fib(&f, n, &ctx))
+		return false;
+	fib_peak = ctx.bytes_peak;
+	for (int i = 0; i < 3; i++) {
+		size_t peak = fib_peak;
+		u64 bound = bn_fib_peak_bytes(n, bases[i]);
+		double r;
+
+		if (bases[i]) {
+			ctx.bytes_peak = ctx.bytes_now;
+			if (bn_to_text(f, bases[i], null_text_sink, NULL,
+				       &ctx))
+				ok = false;
+			if (ctx.bytes_peak > peak)
+				peak = ctx.bytes_peak;
+		}
+		r = (double)bound / (double)peak;
+		if (!pr->count || r < pr->lo[i])
+			pr->lo[i] = r;
+		if (!pr->count || r > pr->hi[i])
+			pr->hi[i] = r;
+		if (bound < peak || r > PEAK_SLACK) {
+			fprintf(stderr,
+				"F(%u) base %u: peak %zu, bound %llu (%.4fx)\n",
+				n, bases[i], peak, (unsigned long long)bound,
+				r);
+			ok = false;
+		}
+	}
+	pr->count++;
+	bn_free_ctx(f, &ctx);
+	return ok && !ctx.bytes_now;
+}
+
+/* n = a, a + step, ... below b, then times g up to c. */
+static void peak_sweep(const char *what, u32 a, u32 b, u32 step, u32 c,
+		       double g)
+{
+	struct peak_ratio pr;
+	unsigned int bad = 0;
+	u64 n;
+
+	memset(&pr, 0, sizeof(pr));
+	for (n = a; n < b; n += step)
+		bad += !check_peak((u32)n, &pr);
+	for (n = b; n <= c; n = (u64)(n * g) + 1)
+		bad += !check_peak((u32)n, &pr);
+	KT_EXPECT(!bad, "%u of %u n outside [peak, %.2f peak]", bad,
+		  pr.count, PEAK_SLACK);
+	printf("# %s: %u n in %u..%u, bound / peak: base 0 %.4f..%.4f, 10 %.4f..%.4f, 16 %.4f..%.4f\n",
+	       what, pr.count, a, c, pr.lo[0], pr.hi[0], pr.lo[1], pr.hi[1],
+	       pr.lo[2], pr.hi[2]);
+}
+
+static void test_peak_bound_sweep(void)
+{
+	tune_defaults();
+	peak_sweep("peak sweep", 0, 20000, 1, 20000, 1.0);
+	peak_sweep("peak sweep", 20001, 100000, 37, 1000000, 1.1);
+}
+
+/*
  * The same checks with the x86-64 assembly loops (x86_64.c) switched off:
  * the portable C loops that other machines run.  (With them on, every
  * other test runs the assembly where the CPU has it.)
@@ -1356,16 +1443,36 @@ static void test_fib_big(void)
 		  "ssa 2^20 x 2^20");
 }
 
+static void test_peak_bound_big(void)
+{
+	peak_sweep("peak sweep", 1000000, 1000000, 1, 10000000, 1.2);
+}
+
 static int run_big(void)
 {
 	KT_RUN(test_fib_big);
+	KT_RUN(test_peak_bound_big);
 	return ktest_summary("bignum-big");
+}
+
+/* make peak-sweep-bignum: every n to 10^5, then 5 % steps to 10^8. */
+static void test_peak_bound_full(void)
+{
+	peak_sweep("peak sweep", 0, 100000, 1, 100000000, 1.05);
+}
+
+static int run_peak(void)
+{
+	KT_RUN(test_peak_bound_full);
+	return ktest_summary("bignum-peak");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--big"))
 		return run_big();
+	if (argc > 1 && !strcmp(argv[1], "--peak"))
+		return run_peak();
 	KT_RUN(test_add_sub_shift);
 	KT_RUN(test_basecase);
 	KT_RUN(test_mul_schoolbook_karatsuba);
@@ -1387,6 +1494,7 @@ int main(int argc, char **argv)
 	KT_RUN(test_fib_small_thresholds);
 	KT_RUN(test_fib_large);
 	KT_RUN(test_peak_bound_samples);
+	KT_RUN(test_peak_bound_sweep);
 	KT_RUN(test_alloc_failures);
 	KT_RUN(test_cancellation);
 	KT_RUN(test_sink_errors);
