@@ -78,7 +78,7 @@ struct khttpd_config {
  * @draining: the drain parameter: /healthz 503, no keep-alive
  * @docroot: the document root (static.c), if @has_docroot
  * @docroot_cred: the credentials of @cfg.docroot_uid (static.c)
- * @listings: the directory listings made in the last second (static.c)
+ * @listings: the directory listings made in the last second (dirlist.c)
  * @has_docroot: files are served
  */
 struct khttpd_server {
