@@ -6,6 +6,6 @@
 # and under KUnit.  Paths are relative to the repository root.
 KHTTPD_ROUTE_SRCS := http/resource.c
 KHTTPD_SRCS := http/main.c http/listener.c http/conn.c http/send.c \
-	http/timers.c http/route.c http/sock.c http/fib.c http/stream.c \
-	http/stats.c http/metrics.c http/static.c http/dirlist.c \
-	http/gzip.c
+	http/timers.c http/route.c http/sock.c http/fib.c http/fib_job.c \
+	http/stream.c http/stats.c http/metrics.c http/static.c \
+	http/dirlist.c http/gzip.c

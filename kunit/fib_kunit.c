@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fib_kunit.c - KUnit suite of the Fibonacci service (http/fib.c) in the
- * kernel: a hit, a small N computed inline, many waiters on one
- * computation, a producer that fails, and cancellation by the last waiter;
- * the gzip step (inflated back by the kernel's zlib) and gzip jobs; a
- * streamed text read back through its window, and its reader leaving.
+ * fib_kunit.c - KUnit suite of the Fibonacci service (http/fib.c and its
+ * jobs, http/fib_job.c) in the kernel: a hit, a small N computed inline,
+ * many waiters on one computation, a producer that fails, and
+ * cancellation by the last waiter; the gzip step (inflated back by the
+ * kernel's zlib) and gzip jobs; a streamed text read back through its
+ * window, and its reader leaving.
  * Callers are stood in for by bare wait entries whose callback counts.
  * The service is tested alone: it links the cache and bignum/, no server
  * and no connection.
