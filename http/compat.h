@@ -29,34 +29,6 @@
 #endif
 
 /**
- * khttpd_sendpage() - lend part of a page to a socket, without copying
- * @sock: the socket
- * @page: the page; the socket takes its own reference
- * @offset: where in @page the bytes start
- * @size: how many, within the page
- * @flags: MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE
- *
- * kernel_sendpage() was removed in 6.5; sendmsg() with MSG_SPLICE_PAGES
- * and a bvec iterator does the same since 6.5.
- *
- * Return: bytes taken, -EAGAIN when the socket is full, or -errno.
- */
-static inline int khttpd_sendpage(struct socket *sock, struct page *page,
-				  int offset, size_t size, int flags)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES };
-	struct bio_vec bvec;
-
-	bvec_set_page(&bvec, page, size, offset);
-	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bvec, 1, size);
-	return sock_sendmsg(sock, &msg);
-#else
-	return kernel_sendpage(sock, page, offset, size, flags);
-#endif
-}
-
-/**
  * khttpd_sendpages() - lend parts of several pages to a socket, in one call
  * @sock: a TCP socket
  * @bv: the pieces (page, offset, length); the socket takes its own

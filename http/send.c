@@ -335,6 +335,7 @@ static int send_file(struct khttpd_conn *conn, size_t left)
 	loff_t pos = conn->body->file_off + conn->body_sent;
 	size_t off = offset_in_page(pos);
 	size_t chunk = min_t(size_t, left, PAGE_SIZE - off);
+	struct bio_vec bv;
 	struct page *page;
 	ssize_t n;
 
@@ -348,9 +349,10 @@ static int send_file(struct khttpd_conn *conn, size_t left)
 		return PTR_ERR(page);
 	if (!page)
 		return send_file_copy(conn, left, pos);
-	n = khttpd_sendpage(conn->sock, page, off, chunk,
-			    MSG_DONTWAIT | MSG_NOSIGNAL |
-			    (chunk < left ? MSG_MORE : 0));
+	bvec_set_page(&bv, page, chunk, off);
+	n = khttpd_sendpages(conn->sock, &bv, 1, chunk,
+			     MSG_DONTWAIT | MSG_NOSIGNAL |
+			     (chunk < left ? MSG_MORE : 0));
 	put_page(page);
 	return n;
 }
